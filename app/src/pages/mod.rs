@@ -1,0 +1,3 @@
+pub mod endpoints;
+pub mod home;
+pub mod not_found;

@@ -1,0 +1,15 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::routes;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="page not-found">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address."</p>
+            <A href=routes::endpoints()>"Go to the endpoints"</A>
+        </section>
+    }
+}

@@ -1,0 +1,114 @@
+//! The server's flags (contract section 1); each is also read from `MOCK_<FLAG>`.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::Parser;
+
+#[derive(Clone, Debug, Parser)]
+#[command(
+    name = "mock-server",
+    version,
+    about = "A SelfCommunity webhook backend for development and tests"
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "MOCK_ADDR", default_value = "127.0.0.1:8000")]
+    pub addr: SocketAddr,
+
+    /// SQLite database file; `:memory:` for a throwaway store.
+    #[arg(long, env = "MOCK_DB", default_value = "mock-server.sqlite3")]
+    pub db: String,
+
+    /// Serve the built app from this directory at `/` (index.html for unknown non-API paths).
+    #[arg(long, env = "MOCK_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+
+    /// Do not seed a fresh database with demo data.
+    #[arg(long, env = "MOCK_NO_SEED")]
+    pub no_seed: bool,
+
+    /// Seconds to wait before each retry of a failed delivery, comma-separated (fractions allowed).
+    #[arg(long, env = "MOCK_RETRY_SCHEDULE", default_value = "5,25,125,625,3125", value_parser = parse_schedule)]
+    pub retry_schedule: RetrySchedule,
+
+    /// Seconds one delivery try may take, DNS to last byte.
+    #[arg(long, env = "MOCK_DELIVERY_TIMEOUT", default_value = "10", value_parser = parse_seconds)]
+    pub delivery_timeout: Duration,
+
+    /// Password of the `admin` user.
+    #[arg(
+        long,
+        env = "MOCK_ADMIN_PASSWORD",
+        default_value = "admin",
+        hide_env_values = true
+    )]
+    pub admin_password: String,
+
+    /// Static bearer token of the `admin` user, always valid.
+    #[arg(
+        long,
+        env = "MOCK_ADMIN_TOKEN",
+        default_value = "dev-admin-token",
+        hide_env_values = true
+    )]
+    pub admin_token: String,
+
+    /// Static bearer token of the `member` user (no admin role), always valid.
+    #[arg(
+        long,
+        env = "MOCK_MEMBER_TOKEN",
+        default_value = "dev-member-token",
+        hide_env_values = true
+    )]
+    pub member_token: String,
+
+    /// Allow cross-origin requests from this origin only (default: any origin).
+    #[arg(long, env = "MOCK_CORS_ORIGIN")]
+    pub cors_origin: Option<String>,
+}
+
+/// The delays before each retry; k entries mean k retries, k + 1 tries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetrySchedule(pub Vec<Duration>);
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("`{text}` is not a duration in seconds"))
+}
+
+fn parse_schedule(text: &str) -> Result<RetrySchedule, String> {
+    if text.trim().is_empty() {
+        return Ok(RetrySchedule(Vec::new()));
+    }
+    text.split(',')
+        .map(parse_seconds)
+        .collect::<Result<_, _>>()
+        .map(RetrySchedule)
+}
+
+impl Config {
+    /// The defaults, as if no flag was given (for tests and embedding).
+    pub fn defaults() -> Self {
+        Self::parse_from(["mock-server"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_take_fractions_and_may_be_empty() {
+        assert_eq!(
+            parse_schedule("0.5,2").unwrap(),
+            RetrySchedule(vec![Duration::from_millis(500), Duration::from_secs(2)])
+        );
+        assert_eq!(parse_schedule("").unwrap(), RetrySchedule(vec![]));
+        assert!(parse_schedule("1,x").is_err());
+        assert!(parse_schedule("-1").is_err());
+    }
+}

@@ -1,0 +1,46 @@
+use clap::Parser;
+use mock_server::Config;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let config = Config::parse();
+    let listener = TcpListener::bind(config.addr).await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    println!("mock-server listening on {url}");
+    println!(
+        "  admin:  username admin, password from --admin-password, token {}",
+        config.admin_token
+    );
+    println!(
+        "  member: username member, password member, token {}",
+        config.member_token
+    );
+    mock_server::run(listener, config, shutdown_signal()).await
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

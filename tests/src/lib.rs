@@ -1,0 +1,282 @@
+//! The end-to-end harness: a real mock-server (in this process, on a free port, serving the built app
+//! from `dist/`) and headless Chromium driven through chromedriver.
+//!
+//! [`browser_test`] sets both up, runs a test, saves a screenshot under `target/e2e-artifacts/` if it
+//! fails, and stops everything whether it passed or not.
+
+use std::{
+    future::Future,
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use fantoccini::{Client, ClientBuilder, elements::Element};
+use hyper_util::client::legacy::connect::HttpConnector;
+use mock_server::Config;
+use tokio::{net::TcpListener, sync::oneshot};
+
+/// The longest a whole browser test may take before it counts as hung.
+const TEST_TIMEOUT: Duration = Duration::from_secs(240);
+
+/// The longest [`Ctx::find`] waits for something to show.
+pub const WAIT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Calls back with the first element matching `css` (whose text contains `text`, unless null) as soon as
+/// the DOM holds one, or with null after `timeout` ms.
+const WAIT_FOR_ELEMENT_JS: &str = r#"
+const [css, text, timeout, done] = arguments;
+const match = () => [...document.querySelectorAll(css)]
+  .find((el) => text === null || el.textContent.includes(text)) || null;
+const now = match();
+if (now) { done(now); return; }
+const observer = new MutationObserver(() => {
+  const el = match();
+  if (el) { observer.disconnect(); clearTimeout(timer); done(el); }
+});
+const timer = setTimeout(() => { observer.disconnect(); done(null); }, timeout);
+observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+"#;
+
+/// What a test gets: the browser, and where the app and the API live.
+#[derive(Clone)]
+pub struct Ctx {
+    pub client: Client,
+    /// `http://127.0.0.1:<port>`: the app and the API on one origin.
+    pub base_url: String,
+    name: String,
+}
+
+impl Ctx {
+    /// Opens `path` (e.g. `/endpoints`) of the app.
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base_url))
+            .await
+            .unwrap_or_else(|e| panic!("could not open {path}: {e}"));
+    }
+
+    /// Waits for an element matching `css` to be in the DOM.
+    pub async fn find(&self, css: &str) -> Element {
+        self.wait_for_element(css, None).await
+    }
+
+    /// Waits for an element matching `css` whose text contains `text`.
+    pub async fn find_text(&self, css: &str, text: &str) -> Element {
+        self.wait_for_element(css, Some(text)).await
+    }
+
+    /// Resolves as soon as the page holds a match: a MutationObserver in the page reports it, so nothing
+    /// polls. Fails after [`WAIT_TIMEOUT`].
+    async fn wait_for_element(&self, css: &str, text: Option<&str>) -> Element {
+        let found = self
+            .client
+            .execute_async(
+                WAIT_FOR_ELEMENT_JS,
+                vec![
+                    css.into(),
+                    text.into(),
+                    (WAIT_TIMEOUT.as_millis() as u64).into(),
+                ],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("waiting for `{css}` failed: {e}"));
+        let reference = found
+            .as_object()
+            .and_then(|object| object.values().next())
+            .and_then(|id| id.as_str())
+            .unwrap_or_else(|| match text {
+                Some(text) => panic!("no `{css}` shows `{text}` within {WAIT_TIMEOUT:?}"),
+                None => panic!("no `{css}` within {WAIT_TIMEOUT:?}"),
+            });
+        Element::from_element_id(self.client.clone(), reference.to_owned().into())
+    }
+
+    /// The current path and query of the page.
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("current url");
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// Saves a PNG of the page as `target/e2e-artifacts/<test>-<label>.png` and returns its path.
+    pub async fn screenshot(&self, label: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = artifacts_dir().join(format!("{}-{label}.png", self.name));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+}
+
+/// Runs `test` against a fresh mock-server and a fresh browser.
+pub async fn browser_test<F, Fut>(name: &str, test: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let server = TestServer::start().await;
+    let driver = Chromedriver::start();
+    let client = driver.connect().await;
+    let ctx = Ctx {
+        client: client.clone(),
+        base_url: server.url.clone(),
+        name: name.to_owned(),
+    };
+
+    let outcome = tokio::spawn(tokio::time::timeout(TEST_TIMEOUT, test(ctx.clone()))).await;
+    let failed = !matches!(outcome, Ok(Ok(())));
+    if failed {
+        let shot = ctx.screenshot("failure").await;
+        eprintln!("screenshot of the failure: {}", shot.display());
+    }
+    let _ = client.close().await;
+    drop(driver);
+    server.stop().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(_)) => panic!("{name} took longer than {}s", TEST_TIMEOUT.as_secs()),
+        Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
+    }
+}
+
+/// The workspace root.
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the workspace")
+}
+
+/// Where screenshots go.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("target/e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("create target/e2e-artifacts");
+    dir
+}
+
+/// The trunk-built app: `$E2E_DIST`, or `dist/` at the workspace root.
+fn dist_dir() -> PathBuf {
+    let dist = std::env::var_os("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "{} holds no built app: run `trunk build --release` first (`cargo xtask test` does)",
+        dist.display()
+    );
+    dist
+}
+
+/// A mock-server in this process.
+pub struct TestServer {
+    pub url: String,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let mut config = Config::defaults();
+        config.db = ":memory:".to_owned();
+        config.static_dir = Some(dist_dir());
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            mock_server::run(listener, config, async {
+                let _ = stopped.await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+        });
+        Self { url, stop, task }
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => panic!("mock-server failed: {e}"),
+            Err(e) => panic!("mock-server panicked: {e}"),
+        }
+    }
+}
+
+/// A chromedriver process on a free port, killed when dropped, with a fresh Chromium profile.
+struct Chromedriver {
+    child: Child,
+    port: u16,
+    profile: PathBuf,
+}
+
+impl Chromedriver {
+    fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is on PATH (cargo xtask setup installs it)");
+        // chromedriver says when it is ready to take sessions.
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        loop {
+            match lines.next() {
+                Some(Ok(line)) if line.contains("started successfully") => break,
+                Some(Ok(_)) => continue,
+                _ => panic!("chromedriver exited before it was ready"),
+            }
+        }
+        // Keep draining its stdout so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let profile =
+            std::env::temp_dir().join(format!("e2e-chromium-{port}-{}", std::process::id()));
+        Self {
+            child,
+            port,
+            profile,
+        }
+    }
+
+    async fn connect(&self) -> Client {
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", self.profile.display()),
+                ],
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!("an object literal")
+        };
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}

@@ -1,0 +1,150 @@
+//! Installs what the commands need, each skipped when already there at the right version.
+//!
+//! What works on this kind of machine (see `../shared/TOOLCHAIN.md` and README "Toolchain"):
+//! trunk 0.21.14 with `--locked` (0.22 needs a newer rustc; without `--locked` its CSS crates do not
+//! resolve), wasm-bindgen-cli *without* `--locked`, wasm-opt from npm's binaryen (Debian's crashes the
+//! module in the browser), Chromium and chromedriver from apt.
+
+use std::{path::PathBuf, time::Instant};
+
+use crate::{
+    Result,
+    workspace::{self, command, exec, output},
+};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Which tools a command needs.
+#[derive(Clone, Copy)]
+pub struct Needs {
+    pub browser: bool,
+    pub node_tools: bool,
+}
+
+/// Everything any command needs.
+pub fn ensure_all() -> Result<Needs> {
+    let needs = Needs {
+        browser: true,
+        node_tools: true,
+    };
+    ensure(needs)?;
+    Ok(needs)
+}
+
+pub fn ensure(needs: Needs) -> Result {
+    let started = Instant::now();
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_trunk()?;
+    if needs.node_tools {
+        ensure_node_tools()?;
+    }
+    if needs.browser {
+        ensure_browser()?;
+    }
+    println!("==> tools ready ({:.1}s)", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn step(message: &str) {
+    println!("==> {message}");
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed =
+        output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    step(&format!("installing the {WASM_TARGET} target (rustup)"));
+    exec(command("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// wasm-bindgen-cli must equal the `wasm-bindgen` in Cargo.lock exactly, or trunk and the test runner
+/// try to download their own from GitHub.
+fn ensure_wasm_bindgen() -> Result {
+    let wanted = workspace::locked_version("wasm-bindgen")?;
+    let found = output(command("wasm-bindgen").arg("--version"))
+        .and_then(|text| text.split_whitespace().nth(1).map(str::to_owned));
+    let runner = output(command("wasm-bindgen-test-runner").arg("--version"))
+        .and_then(|text| text.split_whitespace().nth(1).map(str::to_owned));
+    if found.as_deref() == Some(&wanted) && runner.as_deref() == Some(&wanted) {
+        return Ok(());
+    }
+    match found {
+        Some(found) => step(&format!(
+            "wasm-bindgen-cli {found} does not match wasm-bindgen {wanted} in Cargo.lock: installing {wanted} (about 4 minutes)"
+        )),
+        None => step(&format!(
+            "installing wasm-bindgen-cli {wanted} (about 4 minutes)"
+        )),
+    }
+    // Without --locked: its lockfile names a crate version this registry mirror lacks.
+    exec(command("cargo").args([
+        "install",
+        "--force",
+        "wasm-bindgen-cli",
+        "--version",
+        &wanted,
+    ]))
+}
+
+fn ensure_trunk() -> Result {
+    let found = output(command("trunk").arg("--version"));
+    if found.as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
+        return Ok(());
+    }
+    step(&format!(
+        "installing trunk {TRUNK_VERSION} (about 11 minutes on 2 cores)"
+    ));
+    exec(command("cargo").args([
+        "install",
+        "--force",
+        "--locked",
+        "trunk",
+        "--version",
+        TRUNK_VERSION,
+    ]))
+}
+
+/// binaryen's wasm-opt and axe-core, from `tools/package.json` at the versions in its lockfile.
+fn ensure_node_tools() -> Result {
+    let bin = workspace::node_tools_bin();
+    let axe = workspace::root().join("tools/node_modules/axe-core/axe.min.js");
+    let wasm_opt_ok =
+        output(command(bin.join("wasm-opt").to_str().expect("utf-8 path")).arg("--version"))
+            .is_some_and(|v| v.contains("version 132"));
+    if wasm_opt_ok && axe.exists() {
+        return Ok(());
+    }
+    step("installing Node tools from tools/package.json (binaryen's wasm-opt, axe-core)");
+    exec(
+        command("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(workspace::root().join("tools")),
+    )
+}
+
+/// Debian's Chromium and its matching chromedriver.
+fn ensure_browser() -> Result {
+    if chromium().is_some() && output(command("chromedriver").arg("--version")).is_some() {
+        return Ok(());
+    }
+    step("installing chromium and chromium-driver (apt)");
+    let apt = |args: &[&str]| {
+        let mut apt = command("apt-get");
+        apt.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        exec(&mut apt)
+    };
+    apt(&["update", "-q"])?;
+    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
+}
+
+/// The Chromium binary, if installed.
+pub fn chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|path| path.exists())
+}
