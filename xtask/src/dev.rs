@@ -10,7 +10,7 @@ use std::{
 use crate::{
     Result,
     tools::{self, Needs},
-    workspace::{self, command, exec},
+    workspace::{self, ChildGuard, command, exec},
 };
 
 /// Where `trunk serve` listens (Trunk.toml), and where its proxy expects the mock server.
@@ -42,13 +42,7 @@ pub fn run(args: &[String]) -> Result {
     ])?;
 
     println!("==> starting trunk serve (the first build takes a few minutes)");
-    let trunk = ChildGuard(
-        command("trunk")
-            .arg("serve")
-            .spawn()
-            .map_err(|e| format!("could not start trunk: {e}"))?,
-    );
-    let mut trunk = trunk;
+    let mut trunk = ChildGuard::spawn(command("trunk").arg("serve"))?;
     wait_for(APP_ADDR, Duration::from_secs(900), &mut trunk.0)?;
     println!();
     println!("  The console:      http://{APP_ADDR}/   (sign in as admin / admin)");
@@ -82,11 +76,7 @@ impl MockServer {
         if !args.contains(&"--addr") {
             server.args(["--addr", &addr.to_string()]);
         }
-        let mut child = ChildGuard(
-            server
-                .spawn()
-                .map_err(|e| format!("could not start mock-server: {e}"))?,
-        );
+        let mut child = ChildGuard::spawn(&mut server)?;
         wait_for(&addr.to_string(), Duration::from_secs(30), &mut child.0)?;
         Ok(Self {
             addr,
@@ -125,15 +115,5 @@ fn wait_for(addr: &str, timeout: Duration, child: &mut Child) -> Result {
             ));
         }
         std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-/// A child process killed when dropped, so servers stop even when a step fails.
-struct ChildGuard(Child);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }

@@ -4,7 +4,7 @@ use std::{
     ffi::OsString,
     net::TcpListener,
     path::{Path, PathBuf},
-    process::Command,
+    process::{Child, Command},
 };
 
 use crate::Result;
@@ -97,4 +97,37 @@ pub fn locked_version(package: &str) -> Result<String> {
         }
     }
     Err(format!("{package} is not in Cargo.lock"))
+}
+
+/// A child process that cannot outlive xtask: killed when dropped (a step failed or finished), and, on
+/// Linux, sent SIGTERM by the kernel if xtask itself dies (Ctrl-C, kill), so no server is left behind.
+pub struct ChildGuard(pub Child);
+
+impl ChildGuard {
+    pub fn spawn(command: &mut Command) -> Result<Self> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+            unsafe {
+                command.pre_exec(|| {
+                    if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        command
+            .spawn()
+            .map(Self)
+            .map_err(|e| format!("could not start {}: {e}", describe(command)))
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
