@@ -5,6 +5,7 @@
 //! - `setup`: only install the tools.
 
 mod dev;
+mod size;
 mod test;
 mod tools;
 mod workspace;

@@ -8,7 +8,7 @@ use std::{
 };
 
 use crate::{
-    Result, dev,
+    Result, dev, size,
     tools::{self, Needs},
     workspace::{self, command, exec},
 };
@@ -77,6 +77,7 @@ pub fn run(args: &[String]) -> Result {
         exec(command("trunk").args(["build", "--release"]))
     });
     if built {
+        part("size budget", &mut || size::check_budget(&dist_dir()));
         part("end-to-end tests", &mut || {
             exec(cargo(&["test", "-p", "e2e"]).env("E2E_DIST", dist_dir()))
         });
