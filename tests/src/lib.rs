@@ -126,8 +126,15 @@ where
         name: name.to_owned(),
     };
 
+    driver.record_csp_violations(&client).await;
+
     let outcome = tokio::spawn(tokio::time::timeout(TEST_TIMEOUT, test(ctx.clone()))).await;
-    let failed = !matches!(outcome, Ok(Ok(())));
+    // Every page a test visits must run under the app's Content-Security-Policy without a violation.
+    let violations = match outcome {
+        Ok(Ok(())) => csp_violations(&client).await,
+        _ => Vec::new(),
+    };
+    let failed = !matches!(outcome, Ok(Ok(()))) || !violations.is_empty();
     if failed {
         let shot = ctx.screenshot("failure").await;
         eprintln!("screenshot of the failure: {}", shot.display());
@@ -136,10 +143,32 @@ where
     drop(driver);
     server.stop().await;
     match outcome {
+        Ok(Ok(())) if !violations.is_empty() => {
+            panic!("{name}: Content-Security-Policy violations: {violations:#?}")
+        }
         Ok(Ok(())) => {}
         Ok(Err(_)) => panic!("{name} took longer than {}s", TEST_TIMEOUT.as_secs()),
         Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
     }
+}
+
+/// Records every `securitypolicyviolation` of every document in `window.__cspViolations`. Installed
+/// through the DevTools protocol, so it runs before the page's own scripts and the policy does not apply
+/// to it.
+const RECORD_CSP_VIOLATIONS_JS: &str = r#"
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"#;
+
+/// The violations the current page recorded.
+async fn csp_violations(client: &Client) -> Vec<String> {
+    let recorded = client
+        .execute("return window.__cspViolations || [];", vec![])
+        .await
+        .unwrap_or_default();
+    serde_json::from_value(recorded).unwrap_or_default()
 }
 
 /// The workspace root.
@@ -270,6 +299,35 @@ impl Chromedriver {
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await
             .expect("a Chromium session")
+    }
+}
+
+impl Chromedriver {
+    /// Installs [`RECORD_CSP_VIOLATIONS_JS`] in every document the session opens (chromedriver's
+    /// pass-through to the DevTools protocol).
+    async fn record_csp_violations(&self, client: &Client) {
+        let session = client
+            .session_id()
+            .await
+            .expect("session id")
+            .expect("an open session");
+        let response = reqwest::Client::new()
+            .post(format!(
+                "http://127.0.0.1:{}/session/{session}/goog/cdp/execute",
+                self.port
+            ))
+            .json(&serde_json::json!({
+                "cmd": "Page.addScriptToEvaluateOnNewDocument",
+                "params": { "source": RECORD_CSP_VIOLATIONS_JS },
+            }))
+            .send()
+            .await
+            .expect("chromedriver answers");
+        assert!(
+            response.status().is_success(),
+            "installing the CSP recorder failed: {}",
+            response.text().await.unwrap_or_default()
+        );
     }
 }
 

@@ -24,3 +24,44 @@ async fn an_unknown_path_shows_the_not_found_page() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_carries_a_strict_content_security_policy_and_runs_under_it() {
+    browser_test("csp", |ctx| async move {
+        ctx.goto("/").await;
+        // The app rendered, so its boot script and wasm ran under the policy.
+        ctx.find_text("main h1", "Endpoints").await;
+        let policy = ctx
+            .find(r#"meta[http-equiv="Content-Security-Policy"]"#)
+            .await
+            .attr("content")
+            .await
+            .unwrap()
+            .expect("a content attribute");
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src 'self'",
+            "connect-src 'self'",
+        ] {
+            assert!(policy.contains(directive), "`{directive}` missing from `{policy}`");
+        }
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        // An inline script is refused and the refusal is recorded (the harness fails any test that
+        // leaves one recorded, so this one takes its own back).
+        let refused = ctx
+            .client
+            .execute_async(
+                "const done = arguments[0];\
+                 document.addEventListener('securitypolicyviolation', () => setTimeout(() =>\
+                   done([window.__ran === true, window.__cspViolations.splice(0).length])), { once: true });\
+                 const s = document.createElement('script'); s.textContent = 'window.__ran = true';\
+                 document.head.append(s);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(refused, serde_json::json!([false, 1]));
+    })
+    .await;
+}
