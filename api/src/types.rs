@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// A webhook endpoint: a URL that receives the events it subscribes to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Endpoint {
     pub id: u64,
     pub created_at: String,
@@ -23,6 +24,7 @@ pub struct Endpoint {
 
 /// An endpoint's subscription to one event type, with when it began.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Subscription {
     #[serde(rename = "type")]
     pub event_type: String,
@@ -31,6 +33,7 @@ pub struct Subscription {
 
 /// An event type as a create, PUT or PATCH body names it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventRef {
     #[serde(rename = "type")]
     pub event_type: String,
@@ -47,6 +50,7 @@ impl EventRef {
 /// Body of create (`POST`) and full update (`PUT`): `target` and `events` are required; optional fields
 /// left out take their defaults on create and keep their values on PUT.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointWrite {
     pub target: String,
     pub events: Vec<EventRef>,
@@ -60,6 +64,7 @@ pub struct EndpointWrite {
 
 /// Body of a partial update (`PATCH`): any subset; `events`, when present, replaces the set.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -75,6 +80,7 @@ pub struct EndpointPatch {
 
 /// One try at delivering an event to an endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attempt {
     pub id: u64,
     pub created_at: String,
@@ -101,6 +107,7 @@ pub struct Attempt {
 
 /// The event an attempt carried.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptEvent {
     /// The id that resend takes (contract addition).
     #[serde(default)]
@@ -112,6 +119,7 @@ pub struct AttemptEvent {
 
 /// Why a delivery try got no HTTP response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryError {
     Timeout,
@@ -136,6 +144,7 @@ impl DeliveryError {
 
 /// A page of a list (Django REST framework's `LimitOffsetPagination`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub count: u64,
     pub next: Option<String>,
@@ -145,12 +154,14 @@ pub struct Page<T> {
 
 /// Every error the API answers (but `/oauth/token/`'s): `{"errors": [...]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub errors: Vec<ErrorEntry>,
 }
 
 /// One entry of an [`ErrorBody`]: about one field, or about the request as a whole.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum ErrorEntry {
     Field {
@@ -162,6 +173,7 @@ pub enum ErrorEntry {
 
 /// A machine-readable code with a human-readable message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorMessage {
     pub code: ErrorCode,
     pub message: String,
@@ -203,6 +215,7 @@ impl ErrorBody {
 
 /// The error codes of contract section 3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     // validation
@@ -256,18 +269,21 @@ impl ErrorCode {
 
 /// Body of reveal and expire: the signed-in user's password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordConfirmation {
     pub password: String,
 }
 
 /// Answer of reveal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SigningSecret {
     pub signing_secret: String,
 }
 
 /// Body of resend: one event, one immediate attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResendRequest {
     pub event: u64,
     pub password: String,
@@ -275,6 +291,7 @@ pub struct ResendRequest {
 
 /// Body of bulk resend: 1 to 100 distinct events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkResendRequest {
     pub event: Vec<u64>,
     pub password: String,
@@ -282,6 +299,7 @@ pub struct BulkResendRequest {
 
 /// The signed-in user (`GET /api/v2/user/me/`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: u64,
     pub username: String,
@@ -291,6 +309,7 @@ pub struct User {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -308,6 +327,7 @@ impl Role {
 
 /// Answer of `POST /oauth/token/`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     pub access_token: String,
     pub expires_in: u64,
@@ -319,6 +339,7 @@ pub struct TokenResponse {
 
 /// Error answer of `POST /oauth/token/` (OAuth2's shape, not [`ErrorBody`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OAuthError {
     pub error: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -327,32 +348,38 @@ pub struct OAuthError {
 
 /// `GET /health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
 }
 
 /// The payload every delivery of an event carries (serialized once per event).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventPayload {
     pub event_id: u64,
     #[serde(rename = "type")]
     pub event_type: String,
     /// Unix seconds with 6 decimals.
     pub created: f64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
 }
 
 /// `POST /__mock/events/`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MockEventRequest {
     #[serde(rename = "type")]
     pub event_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub data: Option<serde_json::Value>,
 }
 
 /// Answer of `POST /__mock/events/`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MockEventCreated {
     pub event_id: u64,
     #[serde(rename = "type")]
@@ -364,12 +391,14 @@ pub struct MockEventCreated {
 
 /// `POST /__mock/reset/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MockReset {
     pub seed: bool,
 }
 
 /// A request the sink received.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SinkRequest {
     pub id: u64,
     pub received_at: String,
@@ -381,6 +410,7 @@ pub struct SinkRequest {
 
 /// How a sink answers (`PUT /__mock/sink/{name}/behavior/`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SinkBehavior {
     pub status: u16,

@@ -65,6 +65,29 @@ pub struct Config {
     /// Allow cross-origin requests from this origin only (default: any origin).
     #[arg(long, env = "MOCK_CORS_ORIGIN")]
     pub cors_origin: Option<String>,
+
+    /// Emit random events at this many per second (live traffic for development).
+    #[arg(long, env = "MOCK_SIMULATE", value_name = "RATE", value_parser = parse_rate)]
+    pub simulate: Option<f64>,
+
+    /// Seconds an access token issued by /oauth/token/ stays valid.
+    #[arg(
+        long,
+        env = "MOCK_ACCESS_TOKEN_LIFETIME",
+        default_value = "36000",
+        value_parser = parse_seconds,
+        hide = true
+    )]
+    pub access_token_lifetime: Duration,
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 10_000.0 => Ok(rate),
+        _ => Err(format!(
+            "`{text}` is not a rate between 0 and 10000 events per second"
+        )),
+    }
 }
 
 /// The delays before each retry; k entries mean k retries, k + 1 tries.

@@ -1,45 +1,276 @@
 //! The mock SelfCommunity webhook backend.
 //!
-//! [`app`] builds the router; [`run`] serves it on a listener until a shutdown future resolves.
+//! [`app`] builds the router; [`run`] serves it on a listener until a shutdown future resolves, with the
+//! delivery worker beside it. Features by module:
+//! - [`endpoints`], [`secrets`], [`attempts`]: the platform's webhook API (`/api/v2/webhook/...`)
+//! - [`session`] and [`auth`]: `/oauth/token/`, `/api/v2/user/me/`, tokens, roles, the password throttle
+//! - [`mock`] and [`sink`]: `/__mock/` routes for development and tests; [`seed`]: the demo data
+//! - [`delivery`]: payloads, signed sends, the worker with retries; [`simulate`]: `--simulate RATE`
+//! - [`store`]: SQLite; [`error`] and [`extract`]: the contract's error bodies; [`pagination`]: lists
 
+pub mod attempts;
+pub mod auth;
+pub mod clock;
 pub mod config;
+pub mod delivery;
+pub mod endpoints;
+pub mod error;
+pub mod extract;
+mod fields;
 mod health;
+pub mod mock;
+mod openapi;
+pub mod pagination;
+pub mod secrets;
+pub mod seed;
+pub mod session;
+pub mod simulate;
+pub mod sink;
 mod static_files;
+pub mod store;
 
-use std::future::Future;
+use std::{
+    future::Future,
+    net::SocketAddr,
+    ops::Deref,
+    path::PathBuf,
+    sync::{Arc, OnceLock},
+    time::Instant,
+};
 
-use axum::Router;
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, MatchedPath, Request, State},
+    http::{HeaderValue, Method, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use config::Config;
 
-/// Everything a handler can reach.
+use crate::{
+    auth::Accounts,
+    delivery::{DeliveryQueue, Limits, Sender, Worker},
+    sink::Sinks,
+    store::Store,
+};
+
+/// Everything a handler can reach; cheap to clone.
 #[derive(Clone)]
-pub struct AppState {
-    pub config: std::sync::Arc<Config>,
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub config: Config,
+    pub store: Store,
+    pub accounts: Accounts,
+    pub sinks: Sinks,
+    pub deliveries: DeliveryQueue,
+    /// `127.0.0.1:<port>`: the host of list links for a request without a `Host` header.
+    pub host: String,
+    /// `http://127.0.0.1:<port>`: where the seed's endpoints send (this server's sink).
+    pub base_url: String,
+    openapi_json: OnceLock<String>,
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The state and whether its database was just created.
+pub struct Started {
+    pub state: AppState,
+    pub fresh: bool,
+}
+
+impl AppState {
+    /// Opens the store and loads the accounts for a server reachable at `addr`.
+    pub async fn open(config: Config, addr: SocketAddr) -> anyhow::Result<Started> {
+        let opened = Store::open(&config.db)?;
+        let accounts = Accounts::load(
+            &opened.store,
+            config.admin_password.clone(),
+            config.admin_token.clone(),
+            config.member_token.clone(),
+            config.access_token_lifetime,
+        )
+        .await?;
+        // A server listening on every interface is reached locally at the loopback address.
+        let reachable = if addr.ip().is_unspecified() {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        } else {
+            addr
+        };
+        Ok(Started {
+            state: Self(Arc::new(Shared {
+                config,
+                store: opened.store,
+                accounts,
+                sinks: Sinks::default(),
+                deliveries: DeliveryQueue::default(),
+                host: reachable.to_string(),
+                base_url: format!("http://{reachable}"),
+                openapi_json: OnceLock::new(),
+            })),
+            fresh: opened.fresh,
+        })
+    }
 }
 
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
-    let router = Router::new().merge(health::router());
-    let router = match &state.config.static_dir {
-        Some(dir) => router.fallback_service(static_files::service(dir)),
-        None => router,
+    let admin = OpenApiRouter::new()
+        .merge(endpoints::router())
+        .merge(secrets::router())
+        .merge(attempts::router())
+        .merge(mock::router())
+        .merge(sink::admin_router())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_admin,
+        ));
+    let signed_in = session::user_router().route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::require_user,
+    ));
+    let (router, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(admin)
+        .merge(signed_in)
+        .merge(session::public_router())
+        .merge(sink::receiver_router())
+        .merge(health::router())
+        .routes(utoipa_axum::routes!(openapi_document))
+        .split_for_parts();
+    let _ = state.openapi_json.set(
+        document
+            .to_pretty_json()
+            .unwrap_or_else(|_| "{}".to_owned()),
+    );
+    let router = match state.config.static_dir.clone() {
+        Some(dir) => router.fallback(move |request: Request| serve_app(dir.clone(), request)),
+        None => router.fallback(error::unknown_route),
     };
-    router.with_state(state)
+    router
+        .route_layer(middleware::from_fn(remember_route))
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(error::method_not_allowed_body))
+        .layer(middleware::from_fn(log_request))
+        .layer(cors(state.config.cors_origin.as_deref()))
+        .with_state(state)
 }
 
-/// Serves the app on `listener` until `shutdown` resolves, then finishes in-flight requests.
+async fn serve_app(dir: PathBuf, request: Request) -> Response {
+    static_files::serve(&dir, request).await
+}
+
+/// The OpenAPI 3.1 document of every route.
+#[utoipa::path(get, path = "/openapi.json", tag = "health",
+    responses((status = 200, description = "This document.", content_type = "application/json")))]
+async fn openapi_document(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi_json.get().cloned().unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// Any origin unless `--cors-origin` names one.
+fn cors(origin: Option<&str>) -> CorsLayer {
+    let allow_origin = match origin.and_then(|origin| HeaderValue::from_str(origin).ok()) {
+        Some(origin) => AllowOrigin::exact(origin),
+        None => AllowOrigin::from(Any),
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers(Any)
+        .expose_headers([header::RETRY_AFTER, header::ALLOW, header::WWW_AUTHENTICATE])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+/// The route a request matched, for the request log.
+#[derive(Clone)]
+struct MatchedRoute(String);
+
+async fn remember_route(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| MatchedRoute(path.as_str().to_owned()));
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
+    }
+    response
+}
+
+/// One line per request: method, matched route (never the query or body), status, latency.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let route = response
+        .extensions()
+        .get::<MatchedRoute>()
+        .map_or("(unmatched)", |route| route.0.as_str());
+    tracing::info!(
+        method = %method,
+        route,
+        status = response.status().as_u16(),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+/// Serves on `listener` until `shutdown` resolves, then finishes in-flight requests and drains the
+/// delivery worker. A fresh database is seeded first unless `--no-seed`.
 pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let state = AppState {
-        config: std::sync::Arc::new(config),
-    };
-    axum::serve(listener, app(state))
+    let addr = listener.local_addr()?;
+    let Started { state, fresh } = AppState::open(config, addr).await?;
+    if fresh && !state.config.no_seed {
+        seed::populate(&state).await?;
+    }
+    let cancel = CancellationToken::new();
+    let worker = Worker::new(
+        state.store.clone(),
+        Sender::new(state.config.delivery_timeout)?,
+        &state.config.retry_schedule.0,
+        state.deliveries.clone(),
+        Limits::default(),
+    );
+    let worker = tokio::spawn(worker.run(cancel.clone()));
+    let simulation = state
+        .config
+        .simulate
+        .map(|rate| tokio::spawn(simulate::run(state.clone(), rate, cancel.clone())));
+    let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    cancel.cancel();
+    if let Some(simulation) = simulation {
+        let _ = simulation.await;
+    }
+    let _ = worker.await;
+    served?;
     Ok(())
 }

@@ -1,0 +1,210 @@
+//! An endpoint's attempts, and resending events to it (contract section 6).
+
+use std::collections::BTreeSet;
+
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode, Uri},
+};
+use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use webhook_api::{
+    Attempt, AttemptSortField, BulkResendRequest, ErrorBody, ErrorCode, Page, ResendRequest,
+    validate::{BULK_RESEND_MAX, messages},
+};
+
+use crate::{
+    AppState,
+    auth::CurrentUser,
+    error::{ApiError, ApiResult, FieldErrors},
+    extract::{JsonObject, PathId, QueryParams, json_type_name},
+    fields,
+    pagination::{self, ListRequest},
+    store::AttemptOrderingSql,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_attempts))
+        .routes(routes!(resend_event))
+        .routes(routes!(resend_events))
+}
+
+/// The endpoint's attempts, newest first unless `ordering` says otherwise.
+#[utoipa::path(get, path = "/api/v2/webhook/endpoint/{id}/attempt/", tag = "webhook",
+    params(
+        ("id" = u64, Path, description = "A unique integer value identifying this endpoint."),
+        ("limit" = Option<u64>, Query, description = "Number of results to return per page (default 20, at most 100)."),
+        ("offset" = Option<u64>, Query, description = "The initial index from which to return the results."),
+        ("ordering" = Option<String>, Query, description = "created_at, sent_at, next_retry; `-` for descending. Default -created_at."),
+    ),
+    responses((status = 200, body = Page<Attempt>), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_attempts(
+    State(state): State<AppState>,
+    id: PathId,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> ApiResult<Json<Page<Attempt>>> {
+    let id = id.parse()?;
+    let request = ListRequest::new(&uri, &headers, &state.host, &query);
+    let ordering = pagination::ordering(&query, AttemptSortField::CreatedAt);
+    let (count, attempts) = state
+        .store
+        .list_attempts(id, AttemptOrderingSql::new(&ordering), request.window)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(request.page(count, attempts)))
+}
+
+/// One immediate attempt of an event to the endpoint, without retries, active or not.
+#[utoipa::path(post, path = "/api/v2/webhook/endpoint/{id}/event/resend/", tag = "webhook",
+    params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
+    request_body = ResendRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 429, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn resend_event(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: PathId,
+    JsonObject(body): JsonObject,
+) -> ApiResult<StatusCode> {
+    let id = id.parse()?;
+    if !state.store.endpoint_exists(id).await? {
+        return Err(ApiError::NotFound);
+    }
+    let mut errors = FieldErrors::default();
+    let event = match body.get("event") {
+        None => {
+            errors.add("event", ErrorCode::Required, messages::REQUIRED);
+            None
+        }
+        Some(Value::Null) => {
+            errors.add("event", ErrorCode::Null, messages::NULL);
+            None
+        }
+        Some(value) => match fields::id_value(value) {
+            Some(event) => Some(event),
+            None => {
+                errors.add("event", ErrorCode::Invalid, messages::INVALID_INTEGER);
+                None
+            }
+        },
+    };
+    if let Some(event) = event
+        && state
+            .store
+            .fanned_out_events(id, vec![event])
+            .await?
+            .is_empty()
+    {
+        errors.add("event", ErrorCode::Invalid, not_sent_message(event));
+    }
+    let password = fields::password(&body, &mut errors);
+    errors.into_result()?;
+    state
+        .accounts
+        .confirm_password(&user, &password.unwrap_or_default())
+        .await?;
+    state
+        .store
+        .enqueue_resends(id, vec![event.unwrap_or_default()])
+        .await?;
+    state.deliveries.wake();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One immediate attempt of each event (1 to 100 distinct ids); if any id is invalid, nothing is sent.
+#[utoipa::path(post, path = "/api/v2/webhook/endpoint/{id}/event/resend/bulk/", tag = "webhook",
+    params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
+    request_body = BulkResendRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 429, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn resend_events(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: PathId,
+    JsonObject(body): JsonObject,
+) -> ApiResult<StatusCode> {
+    let id = id.parse()?;
+    if !state.store.endpoint_exists(id).await? {
+        return Err(ApiError::NotFound);
+    }
+    let mut errors = FieldErrors::default();
+    let events = match body.get("event") {
+        None => {
+            errors.add("event", ErrorCode::Required, messages::REQUIRED);
+            None
+        }
+        Some(Value::Null) => {
+            errors.add("event", ErrorCode::Null, messages::NULL);
+            None
+        }
+        Some(Value::Array(items)) => {
+            let mut ids = Vec::new();
+            let mut valid = true;
+            for item in items {
+                match fields::id_value(item) {
+                    Some(event) if !ids.contains(&event) => ids.push(event),
+                    Some(_) => {}
+                    None => {
+                        valid = false;
+                        errors.add("event", ErrorCode::Invalid, messages::INVALID_INTEGER);
+                    }
+                }
+            }
+            if !valid {
+                None
+            } else if ids.is_empty() {
+                errors.add("event", ErrorCode::Empty, messages::EMPTY_LIST);
+                None
+            } else if ids.len() > BULK_RESEND_MAX {
+                errors.add(
+                    "event",
+                    ErrorCode::MaxLength,
+                    format!("Ensure this field has no more than {BULK_RESEND_MAX} elements."),
+                );
+                None
+            } else {
+                Some(ids)
+            }
+        }
+        Some(other) => {
+            errors.add(
+                "event",
+                ErrorCode::Invalid,
+                format!(
+                    "Expected a list of items but got type \"{}\".",
+                    json_type_name(other)
+                ),
+            );
+            None
+        }
+    };
+    if let Some(events) = &events {
+        let known: BTreeSet<i64> = state.store.fanned_out_events(id, events.clone()).await?;
+        for event in events.iter().filter(|event| !known.contains(event)) {
+            errors.add("event", ErrorCode::Invalid, not_sent_message(*event));
+        }
+    }
+    let password = fields::password(&body, &mut errors);
+    errors.into_result()?;
+    state
+        .accounts
+        .confirm_password(&user, &password.unwrap_or_default())
+        .await?;
+    state
+        .store
+        .enqueue_resends(id, events.unwrap_or_default())
+        .await?;
+    state.deliveries.wake();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn not_sent_message(event: i64) -> String {
+    format!("Event {event} was never sent to this endpoint.")
+}

@@ -1,0 +1,422 @@
+//! Accounts, tokens and the password check (contract section 2 and the throttle of section 6).
+//!
+//! Two users exist: `admin` (admin role) and `member`. Static dev tokens never expire; tokens issued by
+//! `POST /oauth/token/` do. Issued tokens live in memory for lookups and in the store (hashed) so that a
+//! restart keeps them.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::{Mutex, RwLock},
+    time::Duration,
+};
+
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use axum::{
+    extract::{FromRequestParts, Request, State},
+    http::{header, request::Parts},
+    middleware::Next,
+    response::Response,
+};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use webhook_api::{ErrorCode, Role, User, validate::messages};
+
+use crate::{
+    AppState,
+    clock::{self, Micros},
+    error::{ApiError, ApiResult},
+    store::{Store, StoredToken},
+};
+
+/// Wrong passwords allowed per user within [`THROTTLE_WINDOW`] before the password routes answer 429.
+const THROTTLE_LIMIT: usize = 5;
+const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Refresh tokens outlive access tokens by far, as OAuth2 servers usually have it.
+const REFRESH_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+
+struct Account {
+    user: User,
+    password_hash: String,
+}
+
+#[derive(Clone)]
+struct IssuedToken {
+    username: String,
+    kind: TokenKind,
+    expires_at: Micros,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Refresh,
+}
+
+impl TokenKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            Self::Refresh => "refresh",
+        }
+    }
+}
+
+/// A freshly issued token pair.
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: u64,
+}
+
+/// Users, tokens and the wrong-password throttle.
+pub struct Accounts {
+    accounts: Vec<Account>,
+    admin_token: String,
+    member_token: String,
+    access_lifetime: Duration,
+    issued: RwLock<HashMap<String, IssuedToken>>,
+    wrong_passwords: Mutex<HashMap<u64, VecDeque<Micros>>>,
+}
+
+/// The user a request authenticated as.
+#[derive(Clone, Debug)]
+pub struct CurrentUser(pub User);
+
+impl Accounts {
+    /// Hashes the two users' passwords and loads the issued tokens still valid.
+    pub async fn load(
+        store: &Store,
+        admin_password: String,
+        admin_token: String,
+        member_token: String,
+        access_lifetime: Duration,
+    ) -> anyhow::Result<Self> {
+        let (admin_hash, member_hash) = tokio::task::spawn_blocking(move || {
+            anyhow::Ok((hash(&admin_password)?, hash("member")?))
+        })
+        .await??;
+        let accounts = vec![
+            Account {
+                user: User {
+                    id: 1,
+                    username: "admin".to_owned(),
+                    email: "admin@example.org".to_owned(),
+                    role: Role::Admin,
+                },
+                password_hash: admin_hash,
+            },
+            Account {
+                user: User {
+                    id: 2,
+                    username: "member".to_owned(),
+                    email: "member@example.org".to_owned(),
+                    role: Role::Member,
+                },
+                password_hash: member_hash,
+            },
+        ];
+        let issued = store
+            .live_tokens(clock::now())
+            .await?
+            .into_iter()
+            .map(|token| {
+                let kind = if token.kind == "refresh" {
+                    TokenKind::Refresh
+                } else {
+                    TokenKind::Access
+                };
+                (
+                    token.token_hash,
+                    IssuedToken {
+                        username: token.username,
+                        kind,
+                        expires_at: token.expires_at,
+                    },
+                )
+            })
+            .collect();
+        Ok(Self {
+            accounts,
+            admin_token,
+            member_token,
+            access_lifetime,
+            issued: RwLock::new(issued),
+            wrong_passwords: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn account(&self, username: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.user.username == username)
+    }
+
+    fn account_by_id(&self, id: u64) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.user.id == id)
+    }
+
+    /// The user an `Authorization` header value authenticates, or why not.
+    pub fn authenticate(&self, authorization: Option<&[u8]>) -> ApiResult<User> {
+        let Some(value) = authorization else {
+            return Err(ApiError::NotAuthenticated);
+        };
+        let value = std::str::from_utf8(value)
+            .map_err(|_| ApiError::AuthenticationFailed("Invalid token header."))?;
+        let mut parts = value.split_whitespace();
+        match parts.next() {
+            Some(scheme) if scheme.eq_ignore_ascii_case("bearer") => {}
+            // Another scheme (Basic, ...) carries no bearer credentials, as DRF sees it.
+            _ => return Err(ApiError::NotAuthenticated),
+        }
+        let token = match (parts.next(), parts.next()) {
+            (Some(token), None) => token,
+            (None, _) => {
+                return Err(ApiError::AuthenticationFailed(
+                    "Invalid token header. No credentials provided.",
+                ));
+            }
+            (Some(_), Some(_)) => {
+                return Err(ApiError::AuthenticationFailed(
+                    "Invalid token header. Token string should not contain spaces.",
+                ));
+            }
+        };
+        let username = if constant_time_eq(token, &self.admin_token) {
+            "admin".to_owned()
+        } else if constant_time_eq(token, &self.member_token) {
+            "member".to_owned()
+        } else {
+            let issued = self.issued.read().expect("tokens lock");
+            match issued.get(&token_hash(token)) {
+                Some(found) if found.kind == TokenKind::Access => {
+                    if found.expires_at <= clock::now() {
+                        return Err(ApiError::AuthenticationFailed("Token has expired."));
+                    }
+                    found.username.clone()
+                }
+                _ => return Err(ApiError::AuthenticationFailed("Invalid token.")),
+            }
+        };
+        self.account(&username)
+            .map(|account| account.user.clone())
+            .ok_or(ApiError::AuthenticationFailed("Invalid token."))
+    }
+
+    /// The password grant: a token pair if the credentials are right.
+    pub async fn login(
+        &self,
+        store: &Store,
+        username: &str,
+        password: &str,
+    ) -> anyhow::Result<Option<TokenPair>> {
+        let Some(account) = self.account(username) else {
+            return Ok(None);
+        };
+        if !verify(account.password_hash.clone(), password.to_owned()).await? {
+            return Ok(None);
+        }
+        self.issue(store, username).await.map(Some)
+    }
+
+    /// The refresh grant: a new pair for a live refresh token, which is used up.
+    pub async fn refresh(
+        &self,
+        store: &Store,
+        refresh_token: &str,
+    ) -> anyhow::Result<Option<TokenPair>> {
+        let hash = token_hash(refresh_token);
+        let username = {
+            let mut issued = self.issued.write().expect("tokens lock");
+            match issued.get(&hash) {
+                Some(found)
+                    if found.kind == TokenKind::Refresh && found.expires_at > clock::now() =>
+                {
+                    let username = found.username.clone();
+                    issued.remove(&hash);
+                    username
+                }
+                _ => return Ok(None),
+            }
+        };
+        store.delete_token(hash).await?;
+        self.issue(store, &username).await.map(Some)
+    }
+
+    async fn issue(&self, store: &Store, username: &str) -> anyhow::Result<TokenPair> {
+        let now = clock::now();
+        let access_token = random_token();
+        let refresh_token = random_token();
+        let tokens = [
+            (
+                &access_token,
+                TokenKind::Access,
+                now + clock::micros(self.access_lifetime),
+            ),
+            (
+                &refresh_token,
+                TokenKind::Refresh,
+                now + clock::micros(REFRESH_LIFETIME),
+            ),
+        ];
+        let stored = tokens
+            .iter()
+            .map(|(token, kind, expires_at)| StoredToken {
+                token_hash: token_hash(token),
+                username: username.to_owned(),
+                kind: kind.as_str().to_owned(),
+                expires_at: *expires_at,
+            })
+            .collect();
+        store.save_tokens(stored).await?;
+        let mut issued = self.issued.write().expect("tokens lock");
+        for (token, kind, expires_at) in tokens {
+            issued.insert(
+                token_hash(token),
+                IssuedToken {
+                    username: username.to_owned(),
+                    kind,
+                    expires_at,
+                },
+            );
+        }
+        Ok(TokenPair {
+            access_token,
+            refresh_token,
+            expires_in: self.access_lifetime.as_secs(),
+        })
+    }
+
+    /// The last check of reveal, expire and resend: 429 while the user is throttled, then 400 for a
+    /// wrong password (which counts towards the throttle).
+    pub async fn confirm_password(&self, user: &User, password: &str) -> ApiResult<()> {
+        let now = clock::now();
+        let window = clock::micros(THROTTLE_WINDOW);
+        {
+            let mut wrong = self.wrong_passwords.lock().expect("throttle lock");
+            let recent = wrong.entry(user.id).or_default();
+            while recent.front().is_some_and(|at| *at <= now - window) {
+                recent.pop_front();
+            }
+            if recent.len() >= THROTTLE_LIMIT {
+                let oldest = recent[recent.len() - THROTTLE_LIMIT];
+                let wait_micros = (oldest + window - now).max(0);
+                return Err(ApiError::Throttled {
+                    retry_after_seconds: (wait_micros as u64).div_ceil(1_000_000).max(1),
+                });
+            }
+        }
+        let account = self
+            .account_by_id(user.id)
+            .ok_or(ApiError::AuthenticationFailed("Invalid token."))?;
+        if verify(account.password_hash.clone(), password.to_owned()).await? {
+            return Ok(());
+        }
+        self.wrong_passwords
+            .lock()
+            .expect("throttle lock")
+            .entry(user.id)
+            .or_default()
+            .push_back(now);
+        Err(ApiError::field(
+            "password",
+            ErrorCode::Invalid,
+            messages::INVALID_PASSWORD,
+        ))
+    }
+
+    /// Forgets every wrong password (`POST /__mock/reset/`).
+    pub fn clear_throttle(&self) {
+        self.wrong_passwords.lock().expect("throttle lock").clear();
+    }
+}
+
+fn hash(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash a password: {e}"))
+}
+
+async fn verify(password_hash: String, password: String) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&password_hash)
+            .map_err(|e| anyhow::anyhow!("a stored password hash does not parse: {e}"))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await?
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Route layer of the admin routes: 401 without a valid token, 403 without the admin role.
+pub async fn require_admin(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match state.accounts.authenticate(
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.as_bytes()),
+    ) {
+        Ok(user) if user.role == Role::Admin => {
+            request.extensions_mut().insert(CurrentUser(user));
+            next.run(request).await
+        }
+        Ok(_) => axum::response::IntoResponse::into_response(ApiError::PermissionDenied),
+        Err(error) => axum::response::IntoResponse::into_response(error),
+    }
+}
+
+/// Route layer of the routes any signed-in user may call.
+pub async fn require_user(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match state.accounts.authenticate(
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.as_bytes()),
+    ) {
+        Ok(user) => {
+            request.extensions_mut().insert(CurrentUser(user));
+            next.run(request).await
+        }
+        Err(error) => axum::response::IntoResponse::into_response(error),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> ApiResult<Self> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or(ApiError::NotAuthenticated)
+    }
+}

@@ -1,0 +1,183 @@
+//! One delivery try: a signed `POST` to the endpoint's target, bounded by the timeout, its outcome
+//! classified for the attempt row.
+
+use std::{error::Error as _, time::Duration};
+
+use reqwest::{Client, header, redirect};
+use tokio::time::Instant;
+use webhook_api::{DeliveryError, bytes_literal, signature};
+
+use crate::{
+    clock,
+    store::{DueDelivery, TryRecord},
+};
+
+/// The most of a response body an attempt keeps [platform].
+pub const RESPONSE_BODY_LIMIT: usize = 20_000;
+
+/// Two clients: one that checks certificates, one for endpoints with `ssl_cert_verification: false`.
+#[derive(Clone)]
+pub struct Sender {
+    verifying: Client,
+    lenient: Client,
+    timeout: Duration,
+}
+
+impl Sender {
+    pub fn new(timeout: Duration) -> anyhow::Result<Self> {
+        let builder = || {
+            Client::builder()
+                .redirect(redirect::Policy::none())
+                .timeout(timeout)
+                .user_agent("SelfCommunity-Webhooks/1.0 (mock-server)")
+                .pool_max_idle_per_host(64)
+        };
+        Ok(Self {
+            verifying: builder().build()?,
+            lenient: builder().danger_accept_invalid_certs(true).build()?,
+            timeout,
+        })
+    }
+
+    /// The plain client, for the benchmark's baseline loop.
+    pub fn client(&self) -> &Client {
+        &self.verifying
+    }
+
+    /// Sends one try, signed afresh now, and says what happened.
+    pub async fn send(&self, delivery: &DueDelivery, epoch: u64) -> TryRecord {
+        let sent_at = clock::now();
+        let signature_header = signature::header_value(
+            &delivery.signing_secret,
+            sent_at.div_euclid(1_000_000),
+            &delivery.payload,
+        );
+        let client = if delivery.ssl_cert_verification {
+            &self.verifying
+        } else {
+            &self.lenient
+        };
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let outcome = exchange(client, delivery, &signature_header, deadline).await;
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let (response_code, response_body, error) = match outcome {
+            Exchange::Answered {
+                status,
+                body,
+                error,
+            } => (Some(status), Some(bytes_literal::encode(&body)), error),
+            Exchange::NoResponse(error) => (None, None, Some(error)),
+        };
+        let succeeded =
+            error.is_none() && response_code.is_some_and(|code| (200..300).contains(&code));
+        TryRecord {
+            delivery_id: delivery.id,
+            endpoint_id: delivery.endpoint_id,
+            event_id: delivery.event_id,
+            epoch,
+            sent_at,
+            signature_header,
+            response_code,
+            response_body,
+            error,
+            duration_ms,
+            succeeded,
+        }
+    }
+}
+
+enum Exchange {
+    Answered {
+        status: u16,
+        body: Vec<u8>,
+        /// The body did not arrive in time.
+        error: Option<DeliveryError>,
+    },
+    NoResponse(DeliveryError),
+}
+
+async fn exchange(
+    client: &Client,
+    delivery: &DueDelivery,
+    signature_header: &str,
+    deadline: Instant,
+) -> Exchange {
+    let request = client
+        .post(&delivery.target)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(signature::HEADER, signature_header)
+        .body(delivery.payload.clone())
+        .send();
+    let mut response = match tokio::time::timeout_at(deadline, request).await {
+        Err(_) => return Exchange::NoResponse(DeliveryError::Timeout),
+        Ok(Err(error)) => return Exchange::NoResponse(classify(&error)),
+        Ok(Ok(response)) => response,
+    };
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    // Read only what is kept: a 5 MB answer costs no more than 20 kB.
+    while body.len() < RESPONSE_BODY_LIMIT {
+        match tokio::time::timeout_at(deadline, response.chunk()).await {
+            Err(_) => {
+                return Exchange::Answered {
+                    status,
+                    body,
+                    error: Some(DeliveryError::Timeout),
+                };
+            }
+            Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+            Ok(Ok(None)) => break,
+            Ok(Err(error)) => {
+                return Exchange::Answered {
+                    status,
+                    body,
+                    error: Some(classify(&error)),
+                };
+            }
+        }
+    }
+    body.truncate(RESPONSE_BODY_LIMIT);
+    Exchange::Answered {
+        status,
+        body,
+        error: None,
+    }
+}
+
+/// Why no response came, from the error's chain of causes.
+fn classify(error: &reqwest::Error) -> DeliveryError {
+    if error.is_timeout() {
+        return DeliveryError::Timeout;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = error.source();
+    while let Some(current) = cause {
+        if current.downcast_ref::<rustls::Error>().is_some() {
+            return DeliveryError::Tls;
+        }
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return DeliveryError::ConnectionRefused,
+                std::io::ErrorKind::TimedOut => return DeliveryError::Timeout,
+                _ => {}
+            }
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+            {
+                return DeliveryError::Tls;
+            }
+        }
+        let text = current.to_string();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return DeliveryError::Dns;
+        }
+        cause = current.source();
+    }
+    let text = format!("{error:?}").to_ascii_lowercase();
+    if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+        DeliveryError::Tls
+    } else {
+        DeliveryError::Other
+    }
+}

@@ -1,0 +1,68 @@
+//! Reading typed fields out of a JSON object body, strictly (`"true"` is not a boolean), with Django
+//! REST framework's codes and messages, collecting every problem into [`FieldErrors`].
+
+use serde_json::{Map, Value};
+use webhook_api::{ErrorCode, validate::messages};
+
+use crate::error::FieldErrors;
+
+/// A string field; `None` when it is absent or wrong (wrongness is recorded). `required` makes absence
+/// an error; `allow_blank` accepts `""`.
+pub fn string(
+    body: &Map<String, Value>,
+    name: &str,
+    required: bool,
+    allow_blank: bool,
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    match body.get(name) {
+        None => {
+            if required {
+                errors.add(name, ErrorCode::Required, messages::REQUIRED);
+            }
+            None
+        }
+        Some(Value::Null) => {
+            errors.add(name, ErrorCode::Null, messages::NULL);
+            None
+        }
+        Some(Value::String(text)) if !allow_blank && text.trim().is_empty() => {
+            errors.add(name, ErrorCode::Blank, messages::BLANK);
+            None
+        }
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(_) => {
+            errors.add(name, ErrorCode::Invalid, messages::INVALID_STRING);
+            None
+        }
+    }
+}
+
+/// An optional boolean field.
+pub fn boolean(body: &Map<String, Value>, name: &str, errors: &mut FieldErrors) -> Option<bool> {
+    match body.get(name) {
+        None => None,
+        Some(Value::Bool(value)) => Some(*value),
+        Some(Value::Null) => {
+            errors.add(name, ErrorCode::Null, messages::NULL);
+            None
+        }
+        Some(_) => {
+            errors.add(name, ErrorCode::Invalid, messages::INVALID_BOOLEAN);
+            None
+        }
+    }
+}
+
+/// The signed-in user's password, required for reveal, expire and resend.
+pub fn password(body: &Map<String, Value>, errors: &mut FieldErrors) -> Option<String> {
+    string(body, "password", true, false, errors)
+}
+
+/// A JSON integer that fits an id (no fraction, no string), or `None`.
+pub fn id_value(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64().filter(|id| *id >= 0),
+        _ => None,
+    }
+}

@@ -1,0 +1,84 @@
+//! An endpoint's signing secret: reveal and expire, both behind the user's password (contract section 6).
+
+use axum::{Json, extract::State, http::StatusCode};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use webhook_api::{Endpoint, ErrorBody, PasswordConfirmation, SigningSecret};
+
+use crate::{
+    AppState,
+    auth::CurrentUser,
+    endpoints::new_signing_secret,
+    error::{ApiError, ApiResult, FieldErrors},
+    extract::{JsonObject, PathId},
+    fields,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(reveal_secret))
+        .routes(routes!(expire_secret))
+}
+
+/// Shows the endpoint's signing secret.
+#[utoipa::path(post, path = "/api/v2/webhook/endpoint/{id}/secret/reveal/", tag = "webhook",
+    params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
+    request_body = PasswordConfirmation,
+    responses((status = 201, body = SigningSecret), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 429, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn reveal_secret(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: PathId,
+    JsonObject(body): JsonObject,
+) -> ApiResult<(StatusCode, Json<SigningSecret>)> {
+    let id = id.parse()?;
+    if !state.store.endpoint_exists(id).await? {
+        return Err(ApiError::NotFound);
+    }
+    let mut errors = FieldErrors::default();
+    let password = fields::password(&body, &mut errors);
+    errors.into_result()?;
+    state
+        .accounts
+        .confirm_password(&user, &password.unwrap_or_default())
+        .await?;
+    let signing_secret = state
+        .store
+        .signing_secret(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(SigningSecret { signing_secret })))
+}
+
+/// Replaces the signing secret with a new one; the old one signs nothing from then on.
+#[utoipa::path(post, path = "/api/v2/webhook/endpoint/{id}/secret/expire/", tag = "webhook",
+    params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
+    request_body = PasswordConfirmation,
+    responses((status = 200, body = Endpoint), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 429, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn expire_secret(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: PathId,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Json<Endpoint>> {
+    let id = id.parse()?;
+    if !state.store.endpoint_exists(id).await? {
+        return Err(ApiError::NotFound);
+    }
+    let mut errors = FieldErrors::default();
+    let password = fields::password(&body, &mut errors);
+    errors.into_result()?;
+    state
+        .accounts
+        .confirm_password(&user, &password.unwrap_or_default())
+        .await?;
+    state
+        .store
+        .replace_signing_secret(id, new_signing_secret())
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,130 @@
+//! Attempts: the recorded tries of delivering an event to an endpoint.
+
+use rusqlite::{Row, params};
+use webhook_api::{Attempt, AttemptEvent, AttemptSortField, DeliveryError, Ordering, SortField};
+
+use super::{PageWindow, Store, to_u64};
+use crate::clock::{self, Micros};
+
+/// A try that happened before the server started (the seed's history).
+pub struct PastAttempt {
+    pub endpoint_id: i64,
+    pub event_id: i64,
+    pub sent_at: Micros,
+    pub signature_header: String,
+    pub response_code: Option<u16>,
+    pub response_body: Option<String>,
+    pub error: Option<DeliveryError>,
+    pub duration_ms: u64,
+    pub next_retry: Option<Micros>,
+}
+
+/// The `ORDER BY` of an attempts page.
+pub struct AttemptOrderingSql(String);
+
+impl AttemptOrderingSql {
+    pub fn new(ordering: &[Ordering<AttemptSortField>]) -> Self {
+        let direction = |descending: bool| if descending { "DESC" } else { "ASC" };
+        let mut keys: Vec<String> = ordering
+            .iter()
+            .map(|key| format!("a.{} {}", key.field.as_str(), direction(key.descending)))
+            .collect();
+        let tie_break_descending = ordering.first().is_none_or(|key| key.descending);
+        keys.push(format!("a.id {}", direction(tie_break_descending)));
+        Self(keys.join(", "))
+    }
+}
+
+fn attempt_from_row(row: &Row<'_>) -> rusqlite::Result<Attempt> {
+    let error: Option<String> = row.get(11)?;
+    Ok(Attempt {
+        id: to_u64(row.get(0)?),
+        created_at: clock::iso(row.get(1)?),
+        event: AttemptEvent {
+            id: Some(to_u64(row.get(2)?)),
+            event_type: row.get(3)?,
+            added_at: clock::iso(row.get(4)?),
+        },
+        sent_at: Some(clock::iso(row.get(5)?)),
+        http_request_body: String::from_utf8_lossy(&row.get::<_, Vec<u8>>(6)?).into_owned(),
+        http_request_signature_header: row.get(7)?,
+        http_response_code: row.get(8)?,
+        http_response_body: row.get(9)?,
+        next_retry: row.get::<_, Option<Micros>>(10)?.map(clock::iso),
+        error: error.map(|text| {
+            serde_json::from_value(serde_json::Value::String(text)).unwrap_or(DeliveryError::Other)
+        }),
+        duration_ms: Some(to_u64(row.get(12)?)),
+    })
+}
+
+impl Store {
+    /// A page of an endpoint's attempts and how many it has; `None` if there is no such endpoint.
+    pub async fn list_attempts(
+        &self,
+        endpoint_id: i64,
+        ordering: AttemptOrderingSql,
+        window: PageWindow,
+    ) -> anyhow::Result<Option<(u64, Vec<Attempt>)>> {
+        self.read(move |connection| {
+            if !connection
+                .prepare_cached("SELECT 1 FROM endpoints WHERE id = ?")?
+                .exists([endpoint_id])?
+            {
+                return Ok(None);
+            }
+            let count: i64 = connection
+                .prepare_cached("SELECT count(*) FROM attempts WHERE endpoint_id = ?")?
+                .query_row([endpoint_id], |row| row.get(0))?;
+            let sql = format!(
+                "SELECT a.id, a.created_at, e.id, e.type, e.created_at, a.sent_at, e.payload,
+                        a.signature_header, a.response_code, a.response_body, a.next_retry, a.error,
+                        a.duration_ms
+                 FROM attempts a JOIN events e ON e.id = a.event_id
+                 WHERE a.endpoint_id = ? ORDER BY {} LIMIT ? OFFSET ?",
+                ordering.0
+            );
+            let attempts = connection
+                .prepare_cached(&sql)?
+                .query_map(
+                    params![
+                        endpoint_id,
+                        window.limit as i64,
+                        i64::try_from(window.offset).unwrap_or(i64::MAX)
+                    ],
+                    attempt_from_row,
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Some((to_u64(count), attempts)))
+        })
+        .await
+    }
+
+    /// Records tries that happened in the past, as they were (the seed's history).
+    pub async fn record_past_attempts(&self, attempts: Vec<PastAttempt>) -> anyhow::Result<()> {
+        self.write(move |tx, _| {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO attempts (endpoint_id, event_id, created_at, sent_at, signature_header,
+                   response_code, response_body, error, duration_ms, next_retry)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?;
+            for attempt in attempts {
+                insert.execute(params![
+                    attempt.endpoint_id,
+                    attempt.event_id,
+                    attempt.sent_at
+                        + clock::micros(std::time::Duration::from_millis(attempt.duration_ms)),
+                    attempt.sent_at,
+                    attempt.signature_header,
+                    attempt.response_code,
+                    attempt.response_body,
+                    attempt.error.map(DeliveryError::as_str),
+                    attempt.duration_ms as i64,
+                    attempt.next_retry,
+                ])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,213 @@
+//! The SQLite store: every read and write the server makes, by intention (`create_endpoint`,
+//! `due_deliveries`), with the schema embedded and applied on open.
+//!
+//! A file database gets WAL mode, one writer connection and a small pool of readers, so lists are served
+//! while deliveries are recorded. `:memory:` is one connection for everything (a second connection would
+//! see another, empty database). Every call runs on tokio's blocking pool.
+
+mod attempts;
+mod deliveries;
+mod endpoints;
+mod tokens;
+
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicU64, Ordering as AtomicOrdering},
+};
+
+use anyhow::Context;
+use rusqlite::{Connection, OpenFlags, Transaction};
+use tokio::sync::Semaphore;
+
+pub use attempts::{AttemptOrderingSql, PastAttempt};
+pub use deliveries::{DueDelivery, TryRecord};
+pub use endpoints::{EndpointChanges, NewEndpoint};
+pub use tokens::StoredToken;
+
+const SCHEMA: &str = include_str!("schema.sql");
+const SCHEMA_VERSION: i64 = 1;
+const READERS: usize = 2;
+
+/// The database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Option<ReaderPool>,
+    /// Bumped by [`Store::reset`]: a delivery claimed before a reset must not be recorded after it.
+    epoch: AtomicU64,
+}
+
+struct ReaderPool {
+    connections: Mutex<Vec<Connection>>,
+    available: Semaphore,
+}
+
+/// What [`Store::open`] found.
+pub struct Opened {
+    pub store: Store,
+    /// The database was created just now (and so wants seeding).
+    pub fresh: bool,
+}
+
+/// A page request: `limit` rows from `offset`.
+#[derive(Clone, Copy, Debug)]
+pub struct PageWindow {
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl Store {
+    pub fn open(path: &str) -> anyhow::Result<Opened> {
+        let in_memory = path == ":memory:";
+        let mut writer = if in_memory {
+            Connection::open_in_memory()?
+        } else {
+            Connection::open(path).with_context(|| format!("cannot open the database {path}"))?
+        };
+        configure(&writer, in_memory)?;
+        let fresh = migrate(&mut writer)?;
+        let readers = if in_memory {
+            None
+        } else {
+            let connections = (0..READERS)
+                .map(|_| {
+                    let connection = Connection::open_with_flags(
+                        path,
+                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?;
+                    configure(&connection, false)?;
+                    Ok(connection)
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            Some(ReaderPool {
+                connections: Mutex::new(connections),
+                available: Semaphore::new(READERS),
+            })
+        };
+        Ok(Opened {
+            store: Self {
+                inner: Arc::new(Inner {
+                    writer: Mutex::new(writer),
+                    readers,
+                    epoch: AtomicU64::new(0),
+                }),
+            },
+            fresh,
+        })
+    }
+
+    /// Runs `query` on a reader connection.
+    async fn read<R, F>(&self, query: F) -> anyhow::Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        let Some(pool) = &self.inner.readers else {
+            return tokio::task::spawn_blocking(move || {
+                let connection = inner.writer.lock().expect("writer lock");
+                query(&connection)
+            })
+            .await?;
+        };
+        let _permit = pool.available.acquire().await?;
+        tokio::task::spawn_blocking(move || {
+            let pool = inner.readers.as_ref().expect("a file store has readers");
+            let connection = pool
+                .connections
+                .lock()
+                .expect("reader pool lock")
+                .pop()
+                .expect("a permit means a free connection");
+            let result = query(&connection);
+            pool.connections
+                .lock()
+                .expect("reader pool lock")
+                .push(connection);
+            result
+        })
+        .await?
+    }
+
+    /// Runs `change` in one transaction on the writer connection, committed before this returns.
+    async fn write<R, F>(&self, change: F) -> anyhow::Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Transaction<'_>, u64) -> anyhow::Result<R> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let mut connection = inner.writer.lock().expect("writer lock");
+            let transaction = connection.transaction()?;
+            let epoch = inner.epoch.load(AtomicOrdering::SeqCst);
+            let result = change(&transaction, epoch)?;
+            transaction.commit()?;
+            Ok(result)
+        })
+        .await?
+    }
+
+    /// The current reset generation (see [`Inner::epoch`]).
+    pub fn epoch(&self) -> u64 {
+        self.inner.epoch.load(AtomicOrdering::SeqCst)
+    }
+
+    /// Empties every table but the tokens and starts the ids again (`POST /__mock/reset/`).
+    pub async fn reset(&self) -> anyhow::Result<()> {
+        let inner = Arc::clone(&self.inner);
+        self.write(move |tx, _| {
+            tx.execute_batch(
+                "DELETE FROM attempts; DELETE FROM deliveries; DELETE FROM fanouts;
+                 DELETE FROM subscriptions; DELETE FROM events; DELETE FROM endpoints;
+                 DELETE FROM sqlite_sequence WHERE name IN ('attempts', 'events', 'endpoints');",
+            )?;
+            inner.epoch.fetch_add(1, AtomicOrdering::SeqCst);
+            Ok(())
+        })
+        .await
+    }
+}
+
+fn configure(connection: &Connection, in_memory: bool) -> anyhow::Result<()> {
+    if !in_memory {
+        // WAL: readers never wait for the writer. NORMAL: a commit survives a crash of this process
+        // (kill -9), which is the durability the contract asks for; only a power cut could lose the last ones.
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+    }
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    connection.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// Applies the schema to a new database; returns whether it was new.
+fn migrate(connection: &mut Connection) -> anyhow::Result<bool> {
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    match version {
+        0 => {
+            let transaction = connection.transaction()?;
+            transaction.execute_batch(SCHEMA)?;
+            transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            transaction.commit()?;
+            Ok(true)
+        }
+        SCHEMA_VERSION => Ok(false),
+        other => anyhow::bail!(
+            "the database has schema version {other}; this server knows version {SCHEMA_VERSION}"
+        ),
+    }
+}
+
+/// `?, ?, ?` for `n` values.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+fn to_u64(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or_default()
+}
