@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn next_keeps_every_parameter_sorted_and_encoded_like_python() {
-        let page = request("ordering=-updated_at,created_at&q=a b/c&limit=2").page(5, vec![()]);
+        let page = request("ordering=-updated_at,created_at&q=a+b%2Fc&limit=2").page(5, vec![()]);
         assert_eq!(
             page.next.as_deref(),
             Some(

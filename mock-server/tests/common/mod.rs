@@ -163,3 +163,54 @@ pub fn field_codes(body: &Value, field: &str) -> Vec<String> {
         .map(|message| message["code"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
+pub mod receiver;
+
+/// A config whose retries come after `schedule` (seconds, comma-separated) and whose tries time out
+/// after `timeout`.
+pub fn delivery_config(schedule: &str, timeout: std::time::Duration) -> Config {
+    use clap::Parser;
+    let mut config = Config::parse_from(["mock-server", "--retry-schedule", schedule]);
+    config.db = ":memory:".to_owned();
+    config.no_seed = true;
+    config.delivery_timeout = timeout;
+    config
+}
+
+impl TestServer {
+    /// The endpoint's attempts, oldest first.
+    pub async fn attempts(&self, endpoint_id: u64) -> Vec<Value> {
+        let page = self
+            .get_json(&format!(
+                "/api/v2/webhook/endpoint/{endpoint_id}/attempt/?limit=100&ordering=created_at"
+            ))
+            .await;
+        page["results"].as_array().expect("results").clone()
+    }
+
+    /// Waits until the endpoint has `n` attempts recorded and returns them, oldest first. Attempts are
+    /// written by the worker after the receiver answered, so there is nothing to await but the store.
+    pub async fn wait_for_attempts(&self, endpoint_id: u64, n: usize) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let attempts = self.attempts(endpoint_id).await;
+            if attempts.len() >= n {
+                return attempts;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "endpoint {endpoint_id} has {} attempts, not {n}",
+                attempts.len()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Triggers an event of `event_type`; returns `POST /__mock/events/`'s answer.
+    pub async fn trigger(&self, event_type: &str) -> Value {
+        let response = self
+            .post("/__mock/events/", &json!({"type": event_type}))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.expect("event JSON")
+    }
+}

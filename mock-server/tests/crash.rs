@@ -1,0 +1,164 @@
+//! Durability: a server killed with SIGKILL loses no due delivery, and one stopped gracefully finishes
+//! what it was sending (contract section 6, issue 4).
+
+mod common;
+
+use std::{path::PathBuf, process::Stdio, time::Duration};
+
+use common::{
+    ADMIN_TOKEN, TestServer,
+    receiver::{Receiver, Reply},
+};
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+fn scratch_db(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mock-server-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("store.sqlite3")
+}
+
+/// The real binary on a free port; returns the child and its URL (from the line it prints).
+async fn spawn_binary(db: &PathBuf) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mock-server"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--no-seed",
+            "--retry-schedule",
+            "60",
+            "--delivery-timeout",
+            "30",
+        ])
+        .arg("--db")
+        .arg(db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the mock-server binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the server prints its URL");
+        if let Some(url) = line.strip_prefix("mock-server listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, url)
+}
+
+#[tokio::test]
+async fn kill_9_with_deliveries_pending_loses_none() {
+    const EVENTS: u64 = 20;
+    let db = scratch_db("kill9");
+    // Until the kill, the receiver holds every request open: all of them are in flight or still queued.
+    let mut receiver =
+        Receiver::start(|_| Reply::status(200).after(Duration::from_secs(120))).await;
+    let (mut child, url) = spawn_binary(&db).await;
+    let client = reqwest::Client::new();
+    let endpoint: Value = client
+        .post(format!("{url}/api/v2/webhook/endpoint/"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({"target": receiver.url, "events": [{"type": "post.created"}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut event_ids = Vec::new();
+    for _ in 0..EVENTS {
+        let created: Value = client
+            .post(format!("{url}/__mock/events/"))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({"type": "post.created"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        event_ids.push(created["event_id"].as_u64().unwrap());
+    }
+    receiver.next().await;
+    child.kill().await.expect("SIGKILL");
+    while receiver.requests.try_recv().is_ok() {}
+
+    receiver.set_plan(|_| Reply::status(200));
+    let (mut child, url) = spawn_binary(&db).await;
+    let mut delivered = std::collections::BTreeSet::new();
+    while delivered.len() < EVENTS as usize {
+        delivered.insert(receiver.next().await.event_id());
+    }
+    assert_eq!(delivered.into_iter().collect::<Vec<_>>(), event_ids);
+    // Every delivery ends in exactly one recorded attempt after the restart.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let page: Value = client
+            .get(format!(
+                "{url}/api/v2/webhook/endpoint/{}/attempt/?limit=100",
+                endpoint["id"]
+            ))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if page["count"] == EVENTS {
+            assert!(
+                page["results"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|a| a["http_response_code"] == 200)
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "attempts: {}",
+            page["count"]
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().await.unwrap();
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}
+
+#[tokio::test]
+async fn a_graceful_stop_finishes_and_records_the_sends_in_flight() {
+    let db = scratch_db("drain");
+    let mut receiver =
+        Receiver::start(|_| Reply::status(200).after(Duration::from_millis(400))).await;
+    let server = TestServer::on_file(&db).await;
+    let endpoint = server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    server.trigger("post.created").await;
+    receiver.next().await;
+    server.stop().await;
+
+    let server = TestServer::on_file(&db).await;
+    let attempts = server.attempts(endpoint["id"].as_u64().unwrap()).await;
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0]["http_response_code"], 200);
+    let again = tokio::time::timeout(Duration::from_millis(500), receiver.requests.recv()).await;
+    assert!(
+        again.is_err(),
+        "a delivery recorded before the stop was sent again"
+    );
+    server.stop().await;
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}

@@ -1,0 +1,281 @@
+//! Resend and bulk resend (contract section 6).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    TestServer, delivery_config, error_of, field_codes,
+    receiver::{Receiver, Reply},
+};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn resend_path(endpoint: &Value) -> String {
+    format!("/api/v2/webhook/endpoint/{}/event/resend/", endpoint["id"])
+}
+
+fn bulk_path(endpoint: &Value) -> String {
+    format!(
+        "/api/v2/webhook/endpoint/{}/event/resend/bulk/",
+        endpoint["id"]
+    )
+}
+
+async fn server() -> TestServer {
+    TestServer::with(delivery_config("0.05", Duration::from_secs(5))).await
+}
+
+#[tokio::test]
+async fn resend_makes_one_immediate_attempt_without_retries() {
+    let server = server().await;
+    let mut receiver = Receiver::healthy().await;
+    let endpoint = server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    let event = server.trigger("post.created").await;
+    let first = receiver.next().await;
+    server
+        .wait_for_attempts(endpoint["id"].as_u64().unwrap(), 1)
+        .await;
+    receiver.set_plan(|_| Reply::status(500));
+    let response = server
+        .post(
+            &resend_path(&endpoint),
+            &json!({"event": event["event_id"], "password": "admin"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let again = receiver.next().await;
+    assert_eq!(again.body, first.body);
+    let attempts = server
+        .wait_for_attempts(endpoint["id"].as_u64().unwrap(), 2)
+        .await;
+    assert_eq!(attempts[1]["http_response_code"], 500);
+    assert_eq!(attempts[1]["next_retry"], Value::Null);
+    let retry = tokio::time::timeout(Duration::from_millis(400), receiver.requests.recv()).await;
+    assert!(retry.is_err(), "a resend was retried");
+}
+
+#[tokio::test]
+async fn resend_works_on_an_inactive_endpoint() {
+    let server = server().await;
+    let mut receiver = Receiver::healthy().await;
+    let endpoint = server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    let event = server.trigger("post.created").await;
+    receiver.next().await;
+    server
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v2/webhook/endpoint/{}/", endpoint["id"]),
+            &json!({"is_active": false}),
+        )
+        .await;
+    let response = server
+        .post(
+            &resend_path(&endpoint),
+            &json!({"event": event["event_id"], "password": "admin"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        receiver.next().await.event_id(),
+        event["event_id"].as_u64().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn resending_an_event_never_sent_to_the_endpoint_is_400_invalid() {
+    let server = server().await;
+    let mut receiver = Receiver::healthy().await;
+    let endpoint = server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    let other = server
+        .create_endpoint(&receiver.url, &["user.created"])
+        .await;
+    let foreign = server.trigger("user.created").await;
+    receiver.next().await;
+    let (status, body) = error_of(
+        server
+            .post(
+                &resend_path(&endpoint),
+                &json!({"event": foreign["event_id"], "password": "admin"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(field_codes(&body, "event"), vec!["invalid"]);
+    let _ = other;
+}
+
+#[tokio::test]
+async fn resend_checks_event_and_password_fields() {
+    let server = server().await;
+    let endpoint = server
+        .create_endpoint("https://a.example/", &["post.created"])
+        .await;
+    let (_, body) = error_of(server.post(&resend_path(&endpoint), &json!({})).await).await;
+    assert_eq!(field_codes(&body, "event"), vec!["required"]);
+    assert_eq!(field_codes(&body, "password"), vec!["required"]);
+    let (_, body) = error_of(
+        server
+            .post(
+                &resend_path(&endpoint),
+                &json!({"event": "1", "password": "admin"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(field_codes(&body, "event"), vec!["invalid"]);
+}
+
+#[tokio::test]
+async fn a_wrong_password_sends_nothing() {
+    let server = server().await;
+    let mut receiver = Receiver::healthy().await;
+    let endpoint = server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    let event = server.trigger("post.created").await;
+    receiver.next().await;
+    let (status, body) = error_of(
+        server
+            .post(
+                &resend_path(&endpoint),
+                &json!({"event": event["event_id"], "password": "nope"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(field_codes(&body, "password"), vec!["invalid"]);
+    let sent = tokio::time::timeout(Duration::from_millis(300), receiver.requests.recv()).await;
+    assert!(sent.is_err());
+}
+
+#[tokio::test]
+async fn bulk_resend_sends_each_distinct_event_once() {
+    let server = server().await;
+    let mut receiver = Receiver::healthy().await;
+    let endpoint = server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    let a = server.trigger("post.created").await["event_id"]
+        .as_u64()
+        .unwrap();
+    let b = server.trigger("post.created").await["event_id"]
+        .as_u64()
+        .unwrap();
+    receiver.next().await;
+    receiver.next().await;
+    server
+        .wait_for_attempts(endpoint["id"].as_u64().unwrap(), 2)
+        .await;
+    let response = server
+        .post(
+            &bulk_path(&endpoint),
+            &json!({"event": [a, b, a], "password": "admin"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let mut resent = vec![
+        receiver.next().await.event_id(),
+        receiver.next().await.event_id(),
+    ];
+    resent.sort_unstable();
+    assert_eq!(resent, vec![a, b]);
+    let attempts = server
+        .wait_for_attempts(endpoint["id"].as_u64().unwrap(), 4)
+        .await;
+    assert_eq!(attempts.len(), 4);
+}
+
+#[tokio::test]
+async fn bulk_resend_with_one_invalid_id_sends_nothing() {
+    let server = server().await;
+    let mut receiver = Receiver::healthy().await;
+    let endpoint = server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    let a = server.trigger("post.created").await["event_id"]
+        .as_u64()
+        .unwrap();
+    receiver.next().await;
+    server
+        .wait_for_attempts(endpoint["id"].as_u64().unwrap(), 1)
+        .await;
+    let (status, body) = error_of(
+        server
+            .post(
+                &bulk_path(&endpoint),
+                &json!({"event": [a, 999], "password": "admin"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(field_codes(&body, "event"), vec!["invalid"]);
+    // A later single resend is the only thing sent.
+    server
+        .post(
+            &resend_path(&endpoint),
+            &json!({"event": a, "password": "admin"}),
+        )
+        .await;
+    receiver.next().await;
+    server
+        .wait_for_attempts(endpoint["id"].as_u64().unwrap(), 2)
+        .await;
+    let more = tokio::time::timeout(Duration::from_millis(300), receiver.requests.recv()).await;
+    assert!(more.is_err(), "the rejected bulk resend was sent");
+    assert_eq!(
+        server
+            .attempts(endpoint["id"].as_u64().unwrap())
+            .await
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn bulk_resend_takes_one_to_a_hundred_ids() {
+    let server = server().await;
+    let endpoint = server
+        .create_endpoint("https://a.example/", &["post.created"])
+        .await;
+    let (_, body) = error_of(
+        server
+            .post(
+                &bulk_path(&endpoint),
+                &json!({"event": [], "password": "admin"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(field_codes(&body, "event"), vec!["empty"]);
+    let many: Vec<u64> = (1..=101).collect();
+    let (_, body) = error_of(
+        server
+            .post(
+                &bulk_path(&endpoint),
+                &json!({"event": many, "password": "admin"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(field_codes(&body, "event"), vec!["max_length"]);
+    let (_, body) = error_of(
+        server
+            .post(
+                &bulk_path(&endpoint),
+                &json!({"event": 5, "password": "admin"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(field_codes(&body, "event"), vec!["invalid"]);
+}
