@@ -5,8 +5,10 @@ use axum::{
     Json,
     extract::State,
     http::{HeaderMap, StatusCode, Uri},
+    response::{IntoResponse, Response},
 };
 use rand::RngCore;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use webhook_api::{
@@ -57,7 +59,7 @@ async fn list_endpoints(
     uri: Uri,
     headers: HeaderMap,
     query: QueryParams,
-) -> ApiResult<Json<Page<Endpoint>>> {
+) -> ApiResult<Response> {
     list(state, uri, headers, query, None).await
 }
 
@@ -76,7 +78,7 @@ async fn search_endpoints(
     uri: Uri,
     headers: HeaderMap,
     query: QueryParams,
-) -> ApiResult<Json<Page<Endpoint>>> {
+) -> ApiResult<Response> {
     let target = query.get("target").unwrap_or_default().to_owned();
     list(state, uri, headers, query, Some(target)).await
 }
@@ -87,14 +89,15 @@ async fn list(
     headers: HeaderMap,
     query: QueryParams,
     search: Option<String>,
-) -> ApiResult<Json<Page<Endpoint>>> {
+) -> ApiResult<Response> {
     let request = ListRequest::new(&uri, &headers, &state.host, &query);
     let ordering = pagination::ordering(&query, EndpointSortField::CreatedAt);
     let (count, endpoints) = state
         .store
         .list_endpoints(search, ordering, request.window)
         .await?;
-    Ok(Json(request.page(count, endpoints)))
+    let results: Vec<&RawValue> = endpoints.iter().map(|json| &**json).collect();
+    Ok(Json(request.page(count, results)).into_response())
 }
 
 /// The event types an endpoint can subscribe to, in the reference's order.

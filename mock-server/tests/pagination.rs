@@ -254,3 +254,28 @@ async fn the_attempts_list_is_paginated_even_when_empty() {
     let missing = server.get(&format!("{ENDPOINTS}99/attempt/")).await;
     assert_eq!(missing.status(), reqwest::StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn pages_agree_however_the_same_order_is_spelled() {
+    // One key is served from memory, several keys by SQL: both must give the same pages.
+    let server = server_with(15).await;
+    for field in ["created_at", "-updated_at", "is_active", "-is_active"] {
+        for offset in [0, 4, 13] {
+            let single = server
+                .get_json(&format!(
+                    "{ENDPOINTS}?limit=4&offset={offset}&ordering={field}"
+                ))
+                .await;
+            let spelled_twice = server
+                .get_json(&format!(
+                    "{ENDPOINTS}?limit=4&offset={offset}&ordering={field},{field}"
+                ))
+                .await;
+            assert_eq!(
+                single["results"], spelled_twice["results"],
+                "{field} at {offset}"
+            );
+            assert_eq!(single["count"], spelled_twice["count"]);
+        }
+    }
+}

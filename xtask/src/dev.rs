@@ -34,11 +34,14 @@ pub fn run(args: &[String]) -> Result {
     }
     let db = workspace::root().join("target/dev/mock-server.sqlite3");
     std::fs::create_dir_all(db.parent().expect("has a parent")).map_err(|e| e.to_string())?;
+    // A gentle stream of random events, so the console shows live deliveries.
     let server = MockServer::start(&[
         "--addr",
         SERVER_ADDR,
         "--db",
         db.to_str().expect("utf-8 path"),
+        "--simulate",
+        "0.2",
     ])?;
 
     println!("==> starting trunk serve (the first build takes a few minutes)");

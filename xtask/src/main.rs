@@ -2,8 +2,10 @@
 //!
 //! - `dev`: mock-server with demo data plus `trunk serve`, and the URL to open.
 //! - `test`: every check and test suite, in order, with a summary line per part.
+//! - `bench`: the server's benchmarks in release (`api`, `delivery`).
 //! - `setup`: only install the tools.
 
+mod bench;
 mod dev;
 mod size;
 mod test;
@@ -19,6 +21,7 @@ commands:
   dev     run the app against the mock server (seeded with demo data) and print the URL
   test    fmt, clippy (native and wasm32), native tests, browser unit tests, end-to-end tests
   setup   install the tools the other commands need, skipping what is there
+  bench   the server's benchmarks in release: `bench api`, `bench delivery`, or both (not part of test)
 ";
 
 fn main() -> ExitCode {
@@ -26,6 +29,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("setup") => tools::ensure_all().map(|_| ()),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

@@ -1,11 +1,12 @@
 //! Endpoints and their subscriptions.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use serde_json::value::RawValue;
 use webhook_api::{Endpoint, EndpointSortField, Ordering, SortField, Subscription, catalog};
 
-use super::{PageWindow, Store, placeholders, to_u64};
+use super::{PageWindow, Store, placeholders, read_model::Touched, to_u64};
 use crate::clock::{self, Micros};
 
 /// A new endpoint, validated.
@@ -30,10 +31,10 @@ pub struct EndpointChanges {
     pub event_types: Option<Vec<String>>,
 }
 
-const ENDPOINT_COLUMNS: &str =
+pub(super) const ENDPOINT_COLUMNS: &str =
     "id, created_at, updated_at, is_active, target, description, ssl_cert_verification";
 
-fn endpoint_from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
+pub(super) fn endpoint_from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
     Ok(Endpoint {
         id: to_u64(row.get(0)?),
         created_at: clock::iso(row.get(1)?),
@@ -58,7 +59,10 @@ fn order_by(ordering: &[Ordering<EndpointSortField>]) -> String {
 }
 
 /// Fills in each endpoint's subscriptions, in catalog order.
-fn attach_subscriptions(connection: &Connection, endpoints: &mut [Endpoint]) -> anyhow::Result<()> {
+pub(super) fn attach_subscriptions(
+    connection: &Connection,
+    endpoints: &mut [Endpoint],
+) -> anyhow::Result<()> {
     if endpoints.is_empty() {
         return Ok(());
     }
@@ -158,7 +162,12 @@ impl Store {
         search: Option<String>,
         ordering: Vec<Ordering<EndpointSortField>>,
         window: PageWindow,
-    ) -> anyhow::Result<(u64, Vec<Endpoint>)> {
+    ) -> anyhow::Result<(u64, Vec<Arc<RawValue>>)> {
+        if let (None, [ordering]) = (&search, ordering.as_slice()) {
+            let model = self.inner.read_model.read().expect("read model lock");
+            let page = model.page(*ordering, window.offset, window.limit);
+            return Ok((model.count(), page));
+        }
         self.read(move |connection| {
             let folded = search.map(|text| text.to_lowercase());
             let filter = if folded.is_some() {
@@ -183,23 +192,25 @@ impl Store {
             };
             let mut endpoints = rows.collect::<Result<Vec<_>, _>>()?;
             attach_subscriptions(connection, &mut endpoints)?;
-            Ok((to_u64(count), endpoints))
+            let json = endpoints
+                .iter()
+                .map(|endpoint| serde_json::value::to_raw_value(endpoint).map(Arc::from))
+                .collect::<Result<_, _>>()?;
+            Ok((to_u64(count), json))
         })
         .await
     }
 
     pub async fn endpoint(&self, id: i64) -> anyhow::Result<Option<Endpoint>> {
-        self.read(move |connection| endpoint_by_id(connection, id))
-            .await
+        let model = self.inner.read_model.read().expect("read model lock");
+        Ok(model
+            .endpoint(id)
+            .map(|endpoint| Endpoint::clone(&endpoint)))
     }
 
     pub async fn endpoint_exists(&self, id: i64) -> anyhow::Result<bool> {
-        self.read(move |connection| {
-            Ok(connection
-                .prepare_cached("SELECT 1 FROM endpoints WHERE id = ?")?
-                .exists([id])?)
-        })
-        .await
+        let model = self.inner.read_model.read().expect("read model lock");
+        Ok(model.endpoint(id).is_some())
     }
 
     pub async fn create_endpoint(&self, new: NewEndpoint) -> anyhow::Result<Endpoint> {
@@ -212,7 +223,7 @@ impl Store {
         new: NewEndpoint,
         now: Micros,
     ) -> anyhow::Result<Endpoint> {
-        self.write(move |tx, _| {
+        self.write_endpoints(move |tx| {
             tx.prepare_cached(
                 "INSERT INTO endpoints (created_at, updated_at, is_active, target, target_folded,
                  description, ssl_cert_verification, signing_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -229,7 +240,9 @@ impl Store {
             ])?;
             let id = tx.last_insert_rowid();
             replace_subscriptions(tx, id, &new.event_types, now)?;
-            endpoint_by_id(tx, id)?.ok_or_else(|| anyhow::anyhow!("endpoint {id} vanished"))
+            let endpoint =
+                endpoint_by_id(tx, id)?.ok_or_else(|| anyhow::anyhow!("endpoint {id} vanished"))?;
+            Ok((endpoint, Touched::One(id)))
         })
         .await
     }
@@ -240,13 +253,13 @@ impl Store {
         id: i64,
         changes: EndpointChanges,
     ) -> anyhow::Result<Option<Endpoint>> {
-        self.write(move |tx, _| {
+        self.write_endpoints(move |tx| {
             let was_active: Option<bool> = tx
                 .prepare_cached("SELECT is_active FROM endpoints WHERE id = ?")?
                 .query_row([id], |row| row.get(0))
                 .optional()?;
             let Some(was_active) = was_active else {
-                return Ok(None);
+                return Ok((None, Touched::One(id)));
             };
             let now = clock::now();
             tx.prepare_cached(
@@ -271,18 +284,19 @@ impl Store {
             if was_active && changes.is_active == Some(false) {
                 cancel_pending_deliveries(tx, id)?;
             }
-            endpoint_by_id(tx, id)
+            Ok((endpoint_by_id(tx, id)?, Touched::One(id)))
         })
         .await
     }
 
     /// Deletes an endpoint with its subscriptions, attempts and pending deliveries.
     pub async fn delete_endpoint(&self, id: i64) -> anyhow::Result<bool> {
-        self.write(move |tx, _| {
-            Ok(tx
+        self.write_endpoints(move |tx| {
+            let deleted = tx
                 .prepare_cached("DELETE FROM endpoints WHERE id = ?")?
                 .execute([id])?
-                > 0)
+                > 0;
+            Ok((deleted, Touched::One(id)))
         })
         .await
     }
@@ -303,16 +317,16 @@ impl Store {
         id: i64,
         secret: String,
     ) -> anyhow::Result<Option<Endpoint>> {
-        self.write(move |tx, _| {
+        self.write_endpoints(move |tx| {
             let changed = tx
                 .prepare_cached(
                     "UPDATE endpoints SET signing_secret = ?2, updated_at = ?3 WHERE id = ?1",
                 )?
                 .execute(params![id, secret, clock::now()])?;
             if changed == 0 {
-                return Ok(None);
+                return Ok((None, Touched::One(id)));
             }
-            endpoint_by_id(tx, id)
+            Ok((endpoint_by_id(tx, id)?, Touched::One(id)))
         })
         .await
     }

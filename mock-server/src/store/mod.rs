@@ -8,16 +8,19 @@
 mod attempts;
 mod deliveries;
 mod endpoints;
+mod read_model;
 mod tokens;
 
 use std::sync::{
-    Arc, Mutex,
+    Arc, Mutex, RwLock,
     atomic::{AtomicU64, Ordering as AtomicOrdering},
 };
 
 use anyhow::Context;
 use rusqlite::{Connection, OpenFlags, Transaction};
 use tokio::sync::Semaphore;
+
+use self::read_model::{ReadModel, Touched};
 
 pub use attempts::{AttemptOrderingSql, PastAttempt};
 pub use deliveries::{DueDelivery, TryRecord};
@@ -37,6 +40,8 @@ pub struct Store {
 struct Inner {
     writer: Mutex<Connection>,
     readers: Option<ReaderPool>,
+    /// Every endpoint, for lists and lookups without SQL (see [`read_model`]).
+    read_model: RwLock<ReadModel>,
     /// Bumped by [`Store::reset`]: a delivery claimed before a reset must not be recorded after it.
     epoch: AtomicU64,
 }
@@ -70,6 +75,7 @@ impl Store {
         };
         configure(&writer, in_memory)?;
         let fresh = migrate(&mut writer)?;
+        let read_model = ReadModel::load(&writer)?;
         let readers = if in_memory {
             None
         } else {
@@ -93,6 +99,7 @@ impl Store {
                 inner: Arc::new(Inner {
                     writer: Mutex::new(writer),
                     readers,
+                    read_model: RwLock::new(read_model),
                     epoch: AtomicU64::new(0),
                 }),
             },
@@ -151,6 +158,29 @@ impl Store {
         .await?
     }
 
+    /// Like [`Store::write`] for changes to endpoints: after the commit, with the writer lock still held,
+    /// the read model is refreshed for what `change` says it touched.
+    async fn write_endpoints<R, F>(&self, change: F) -> anyhow::Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> anyhow::Result<(R, Touched)> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let mut connection = inner.writer.lock().expect("writer lock");
+            let transaction = connection.transaction()?;
+            let (result, touched) = change(&transaction)?;
+            transaction.commit()?;
+            inner
+                .read_model
+                .write()
+                .expect("read model lock")
+                .refresh(&connection, &touched)?;
+            Ok(result)
+        })
+        .await?
+    }
+
     /// The current reset generation (see [`Inner::epoch`]).
     pub fn epoch(&self) -> u64 {
         self.inner.epoch.load(AtomicOrdering::SeqCst)
@@ -159,14 +189,14 @@ impl Store {
     /// Empties every table but the tokens and starts the ids again (`POST /__mock/reset/`).
     pub async fn reset(&self) -> anyhow::Result<()> {
         let inner = Arc::clone(&self.inner);
-        self.write(move |tx, _| {
+        self.write_endpoints(move |tx| {
             tx.execute_batch(
                 "DELETE FROM attempts; DELETE FROM deliveries; DELETE FROM fanouts;
                  DELETE FROM subscriptions; DELETE FROM events; DELETE FROM endpoints;
                  DELETE FROM sqlite_sequence WHERE name IN ('attempts', 'events', 'endpoints');",
             )?;
             inner.epoch.fetch_add(1, AtomicOrdering::SeqCst);
-            Ok(())
+            Ok(((), Touched::All))
         })
         .await
     }

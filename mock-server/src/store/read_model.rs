@@ -1,0 +1,173 @@
+//! Every endpoint in memory, in each single-field order the list offers, so that a list page costs the
+//! page and not the offset: SQLite's `OFFSET` walks every skipped row, which at 10,000 endpoints costs
+//! more than the rest of the request. SQLite stays the truth: the model is loaded from it on open and
+//! refreshed from it after every commit that touches endpoints, while the writer lock is still held, so
+//! it changes in commit order and before the request that made the change is answered.
+
+use std::{collections::HashMap, sync::Arc};
+
+use rusqlite::{Connection, params_from_iter};
+use serde_json::value::RawValue;
+use webhook_api::{Endpoint, EndpointSortField, Ordering};
+
+use super::endpoints::{ENDPOINT_COLUMNS, attach_subscriptions, endpoint_from_row};
+use crate::clock::Micros;
+
+/// One order: (key, id) ascending; read backwards for descending (ties then go by id descending too).
+type Order = Vec<(i64, i64)>;
+
+#[derive(Default)]
+pub struct ReadModel {
+    endpoints: HashMap<i64, Cached>,
+    by_created_at: Order,
+    by_updated_at: Order,
+    by_is_active: Order,
+}
+
+struct Cached {
+    endpoint: Arc<Endpoint>,
+    /// Its JSON, written once per change: a page is then a concatenation.
+    json: Arc<RawValue>,
+    created_at: Micros,
+    updated_at: Micros,
+}
+
+/// Which endpoints a commit changed.
+pub enum Touched {
+    One(i64),
+    All,
+}
+
+impl ReadModel {
+    pub fn load(connection: &Connection) -> anyhow::Result<Self> {
+        let mut model = Self::default();
+        model.reload_all(connection)?;
+        Ok(model)
+    }
+
+    pub fn refresh(&mut self, connection: &Connection, touched: &Touched) -> anyhow::Result<()> {
+        match touched {
+            Touched::All => self.reload_all(connection),
+            Touched::One(id) => {
+                self.remove(*id);
+                let loaded = load(connection, Some(*id))?;
+                for (endpoint, created_at, updated_at) in loaded {
+                    self.insert(endpoint, created_at, updated_at);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn reload_all(&mut self, connection: &Connection) -> anyhow::Result<()> {
+        *self = Self::default();
+        for (endpoint, created_at, updated_at) in load(connection, None)? {
+            self.insert(endpoint, created_at, updated_at);
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, endpoint: Endpoint, created_at: Micros, updated_at: Micros) {
+        let id = endpoint.id as i64;
+        insert_sorted(&mut self.by_created_at, (created_at, id));
+        insert_sorted(&mut self.by_updated_at, (updated_at, id));
+        insert_sorted(&mut self.by_is_active, (i64::from(endpoint.is_active), id));
+        let json = serde_json::value::to_raw_value(&endpoint)
+            .expect("an endpoint serializes")
+            .into();
+        self.endpoints.insert(
+            id,
+            Cached {
+                endpoint: Arc::new(endpoint),
+                json,
+                created_at,
+                updated_at,
+            },
+        );
+    }
+
+    fn remove(&mut self, id: i64) {
+        let Some(cached) = self.endpoints.remove(&id) else {
+            return;
+        };
+        remove_sorted(&mut self.by_created_at, (cached.created_at, id));
+        remove_sorted(&mut self.by_updated_at, (cached.updated_at, id));
+        remove_sorted(
+            &mut self.by_is_active,
+            (i64::from(cached.endpoint.is_active), id),
+        );
+    }
+
+    pub fn endpoint(&self, id: i64) -> Option<Arc<Endpoint>> {
+        self.endpoints
+            .get(&id)
+            .map(|cached| Arc::clone(&cached.endpoint))
+    }
+
+    pub fn count(&self) -> u64 {
+        self.endpoints.len() as u64
+    }
+
+    /// A page in a one-field order, as JSON.
+    pub fn page(
+        &self,
+        ordering: Ordering<EndpointSortField>,
+        offset: u64,
+        limit: u64,
+    ) -> Vec<Arc<RawValue>> {
+        let order = match ordering.field {
+            EndpointSortField::CreatedAt => &self.by_created_at,
+            EndpointSortField::UpdatedAt => &self.by_updated_at,
+            EndpointSortField::IsActive => &self.by_is_active,
+        };
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let ids: Box<dyn Iterator<Item = &(i64, i64)>> = if ordering.descending {
+            Box::new(order.iter().rev())
+        } else {
+            Box::new(order.iter())
+        };
+        ids.skip(offset)
+            .take(limit)
+            .filter_map(|(_, id)| self.endpoints.get(id))
+            .map(|cached| Arc::clone(&cached.json))
+            .collect()
+    }
+}
+
+fn insert_sorted(order: &mut Order, key: (i64, i64)) {
+    let at = order.binary_search(&key).unwrap_or_else(|at| at);
+    order.insert(at, key);
+}
+
+fn remove_sorted(order: &mut Order, key: (i64, i64)) {
+    if let Ok(at) = order.binary_search(&key) {
+        order.remove(at);
+    }
+}
+
+/// Endpoints with their raw times: one, or all.
+fn load(
+    connection: &Connection,
+    id: Option<i64>,
+) -> anyhow::Result<Vec<(Endpoint, Micros, Micros)>> {
+    let filter = if id.is_some() { "WHERE id = ?" } else { "" };
+    let sql = format!("SELECT {ENDPOINT_COLUMNS}, created_at, updated_at FROM endpoints {filter}");
+    let mut statement = connection.prepare_cached(&sql)?;
+    let rows = statement.query_map(params_from_iter(id.iter()), |row| {
+        Ok((endpoint_from_row(row)?, row.get(7)?, row.get(8)?))
+    })?;
+    let loaded: Vec<(Endpoint, Micros, Micros)> = rows.collect::<Result<_, _>>()?;
+    let (mut endpoints, times): (Vec<Endpoint>, Vec<(Micros, Micros)>) = loaded
+        .into_iter()
+        .map(|(endpoint, created, updated)| (endpoint, (created, updated)))
+        .unzip();
+    for chunk in endpoints.chunks_mut(500) {
+        attach_subscriptions(connection, chunk)?;
+    }
+    Ok(endpoints
+        .into_iter()
+        .zip(times)
+        .map(|(endpoint, (created, updated))| (endpoint, created, updated))
+        .collect())
+}
