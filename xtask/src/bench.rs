@@ -5,6 +5,8 @@
 //!   catalog, and list pages at offsets spread over the table; peak RSS of the server.
 //! - `delivery`: `mock-server/examples/delivery_bench.rs`: durable deliveries per second next to a plain
 //!   loop of the same HTTP client, and event-to-receiver latency at 100 events per second.
+//!
+//! Both start from a fresh database in `target/bench/`.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
