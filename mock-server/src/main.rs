@@ -12,13 +12,22 @@ async fn main() -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.addr).await?;
     let url = format!("http://{}", listener.local_addr()?);
     println!("mock-server listening on {url}");
+    // The defaults are public knowledge (the README has them); credentials set by flag are never printed.
+    let shown = |value: &str, default: &str, flag: &str| {
+        if value == default {
+            value.to_owned()
+        } else {
+            format!("(as set by {flag})")
+        }
+    };
     println!(
-        "  admin:  username admin, password from --admin-password, token {}",
-        config.admin_token
+        "  admin:  username admin, password {}, token {}",
+        shown(&config.admin_password, "admin", "--admin-password"),
+        shown(&config.admin_token, "dev-admin-token", "--admin-token")
     );
     println!(
         "  member: username member, password member, token {}",
-        config.member_token
+        shown(&config.member_token, "dev-member-token", "--member-token")
     );
     mock_server::run(listener, config, shutdown_signal()).await
 }

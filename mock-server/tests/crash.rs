@@ -162,3 +162,62 @@ async fn a_graceful_stop_finishes_and_records_the_sends_in_flight() {
     server.stop().await;
     let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
+
+#[tokio::test]
+async fn sigterm_drains_the_sends_in_flight_before_the_process_exits() {
+    let db = scratch_db("sigterm");
+    let mut receiver =
+        Receiver::start(|_| Reply::status(200).after(Duration::from_millis(500))).await;
+    let (mut child, url) = spawn_binary(&db).await;
+    let client = reqwest::Client::new();
+    let endpoint: Value = client
+        .post(format!("{url}/api/v2/webhook/endpoint/"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({"target": receiver.url, "events": [{"type": "post.created"}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    client
+        .post(format!("{url}/__mock/events/"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({"type": "post.created"}))
+        .send()
+        .await
+        .unwrap();
+    receiver.next().await;
+    let pid = child.id().expect("running").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(exit.success(), "{exit}");
+
+    receiver.set_plan(|_| Reply::status(200));
+    let (mut child, url) = spawn_binary(&db).await;
+    let page: Value = client
+        .get(format!(
+            "{url}/api/v2/webhook/endpoint/{}/attempt/",
+            endpoint["id"]
+        ))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["count"], 1);
+    assert_eq!(page["results"][0]["http_response_code"], 200);
+    let again = tokio::time::timeout(Duration::from_millis(500), receiver.requests.recv()).await;
+    assert!(again.is_err(), "the drained delivery was sent again");
+    child.kill().await.unwrap();
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}

@@ -279,3 +279,54 @@ async fn pages_agree_however_the_same_order_is_spelled() {
         }
     }
 }
+
+#[tokio::test]
+async fn attempts_sort_by_every_field_both_ways_with_ties_broken_by_id() {
+    // The demo history has attempts with and without next_retry, sent at varied times.
+    let mut config = common::config();
+    config.no_seed = false;
+    // Retries far off: no live attempt joins the history while the test reads it.
+    config.retry_schedule =
+        mock_server::config::RetrySchedule(vec![std::time::Duration::from_secs(3600); 5]);
+    let server = TestServer::with(config).await;
+    for endpoint_id in 1..=6 {
+        let path = format!("{ENDPOINTS}{endpoint_id}/attempt/?limit=100");
+        let all = server.get_json(&path).await["results"]
+            .as_array()
+            .unwrap()
+            .clone();
+        for field in ["created_at", "sent_at", "next_retry"] {
+            for descending in [false, true] {
+                let key = if descending {
+                    format!("-{field}")
+                } else {
+                    field.to_owned()
+                };
+                let page = server.get_json(&format!("{path}&ordering={key}")).await;
+                let mut expected: Vec<&Value> = all.iter().collect();
+                expected.sort_by(|a, b| {
+                    // Nulls first ascending (SQLite's rule); ISO strings sort as times.
+                    let key = |e: &Value| {
+                        (
+                            e[field].as_str().map(str::to_owned),
+                            e["id"].as_u64().unwrap(),
+                        )
+                    };
+                    let ordering = key(a).cmp(&key(b));
+                    if descending {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    }
+                });
+                let expected: Vec<u64> =
+                    expected.iter().map(|a| a["id"].as_u64().unwrap()).collect();
+                assert_eq!(
+                    ids(&page),
+                    expected,
+                    "endpoint {endpoint_id} ordering={key}"
+                );
+            }
+        }
+    }
+}
