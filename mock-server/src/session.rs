@@ -3,8 +3,7 @@
 
 use axum::{
     Json,
-    body::Bytes,
-    extract::State,
+    extract::{Request, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -40,11 +39,12 @@ struct TokenRequest {
 #[utoipa::path(post, path = "/oauth/token/", tag = "auth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, body = TokenResponse), (status = 400, body = OAuthError)))]
-async fn issue_token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if body.len() > MAX_BODY_BYTES {
+async fn issue_token(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         return oauth_error("invalid_request", Some("The request body is too large."));
-    }
-    let fields = read_fields(&headers, &body);
+    };
+    let fields = read_fields(&parts.headers, &body);
     let field = |name: &str| {
         fields
             .iter()

@@ -65,7 +65,8 @@ pub fn receiver_router() -> OpenApiRouter<AppState> {
         receive_post,
         receive_put,
         receive_patch,
-        receive_delete
+        receive_delete,
+        receive_options
     ))
 }
 
@@ -122,6 +123,17 @@ async fn receive_patch(
     params(("name" = String, Path, description = "Any name: each name is its own sink.")),
     responses((status = 200, description = "The sink's configured answer (status and body).")))]
 async fn receive_delete(
+    state: State<AppState>,
+    params: RawPathParams,
+    request: Request,
+) -> Response {
+    receive(state, params, request).await
+}
+
+#[utoipa::path(options, path = "/__mock/sink/{name}/", tag = "mock",
+    params(("name" = String, Path, description = "Any name: each name is its own sink.")),
+    responses((status = 200, description = "The sink's configured answer (status and body).")))]
+async fn receive_options(
     state: State<AppState>,
     params: RawPathParams,
     request: Request,

@@ -161,6 +161,24 @@ async fn wrong_credentials_are_invalid_grant_in_the_oauth_shape() {
 }
 
 #[tokio::test]
+async fn an_oversized_token_request_is_answered_in_the_oauth_shape() {
+    let server = TestServer::start().await;
+    let response = server
+        .request(Method::POST, "/oauth/token/")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=password&username={}",
+            "a".repeat(2 * 1024 * 1024)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+}
+
+#[tokio::test]
 async fn another_grant_type_is_unsupported() {
     let server = TestServer::start().await;
     let response = token_request(&server, &[("grant_type", "client_credentials")]).await;

@@ -23,14 +23,32 @@ fn id(endpoint: &Value) -> u64 {
     endpoint["id"].as_u64().unwrap()
 }
 
-/// Microseconds of an ISO datetime as the server writes it (`...T07:44:03.123456+00:00`), for
-/// differences within a day.
-fn micros_of_day(iso: &str) -> i64 {
-    let time = &iso[11..26];
-    let (h, m, s) = (&time[0..2], &time[3..5], &time[6..]);
-    let seconds: f64 = s.parse().unwrap();
-    (h.parse::<i64>().unwrap() * 3600 + m.parse::<i64>().unwrap() * 60) * 1_000_000
-        + (seconds * 1_000_000.0).round() as i64
+/// Microseconds since the epoch of an ISO datetime as the server writes it
+/// (`2026-11-27T07:44:03.123456+00:00`, always UTC).
+fn micros(iso: &str) -> i64 {
+    let number = |range: std::ops::Range<usize>| iso[range].parse::<i64>().unwrap();
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + number(11..13) * 3600 + number(14..16) * 60 + number(17..19);
+    seconds * 1_000_000 + number(20..26)
+}
+
+#[test]
+fn the_iso_reader_agrees_with_a_known_instant() {
+    assert_eq!(
+        micros("2021-03-25T14:21:46.481539+00:00"),
+        1_616_682_106_481_539
+    );
+    assert_eq!(
+        micros("2000-03-01T00:00:00.000001+00:00"),
+        951_868_800_000_001
+    );
 }
 
 #[tokio::test]
@@ -92,8 +110,8 @@ async fn a_500_is_a_failure_whose_retry_is_due_after_the_first_delay() {
     let attempts = server.wait_for_attempts(id(&endpoint), 1).await;
     assert_eq!(attempts[0]["http_response_code"], 500);
     assert_eq!(attempts[0]["http_response_body"], "b'boom'");
-    let sent = micros_of_day(attempts[0]["sent_at"].as_str().unwrap());
-    let next = micros_of_day(attempts[0]["next_retry"].as_str().unwrap());
+    let sent = micros(attempts[0]["sent_at"].as_str().unwrap());
+    let next = micros(attempts[0]["next_retry"].as_str().unwrap());
     assert_eq!(next - sent, 500_000);
     // The retry is a new attempt carrying the same bytes, signed afresh.
     let retry = receiver.next().await;
@@ -106,9 +124,9 @@ async fn a_500_is_a_failure_whose_retry_is_due_after_the_first_delay() {
         attempts[1]["http_request_signature_header"],
         retry.signature()
     );
-    let second_sent = micros_of_day(attempts[1]["sent_at"].as_str().unwrap());
+    let second_sent = micros(attempts[1]["sent_at"].as_str().unwrap());
     assert!(second_sent >= next, "the retry went out before it was due");
-    let second_next = micros_of_day(attempts[1]["next_retry"].as_str().unwrap());
+    let second_next = micros(attempts[1]["next_retry"].as_str().unwrap());
     assert_eq!(second_next - second_sent, 60_000_000);
 }
 
@@ -328,7 +346,7 @@ async fn expire_makes_the_next_attempt_carry_the_new_secrets_signature() {
 
 #[tokio::test]
 async fn deactivating_cancels_pending_retries() {
-    let server = server("0.3").await;
+    let server = server("1").await;
     let mut receiver = Receiver::start(|_| Reply::status(500)).await;
     let endpoint = server
         .create_endpoint(&receiver.url, &["post.created"])
@@ -348,7 +366,7 @@ async fn deactivating_cancels_pending_retries() {
         server.attempts(id(&endpoint)).await[0]["next_retry"],
         Value::Null
     );
-    let retry = tokio::time::timeout(Duration::from_millis(800), receiver.requests.recv()).await;
+    let retry = tokio::time::timeout(Duration::from_millis(1500), receiver.requests.recv()).await;
     assert!(retry.is_err(), "a cancelled retry was sent");
 }
 

@@ -28,6 +28,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/__mock/events/"),
     ("post", "/__mock/reset/"),
     ("post", "/__mock/sink/{name}/"),
+    ("options", "/__mock/sink/{name}/"),
     ("get", "/__mock/sink/{name}/requests/"),
     ("delete", "/__mock/sink/{name}/requests/"),
     ("put", "/__mock/sink/{name}/behavior/"),
