@@ -4,7 +4,7 @@
 //! A server may return other types; the app groups whatever it gets with [`resource_of`] and shows a
 //! description or an example only where this catalog knows one.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 
 /// One event type this catalog knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,185 +150,46 @@ pub fn group_by_resource<'a>(
     groups
 }
 
+/// Realistic example payloads, as data: `fragments` (a user, a discussion, ...) and, per event type, its
+/// `data` built from them. A string `"$name"` stands for fragment `name`; an object with a `"$": "name"`
+/// key is that fragment with the object's other keys set over it.
+const EXAMPLES: &str = include_str!("catalog/examples.json");
+
 /// A realistic example of the `data` an event of type `name` carries; `None` for a type not in the catalog.
 pub fn example_data(name: &str) -> Option<Value> {
-    let author = user(1, "admin", "Community Admin");
-    let member = user(8, "stefano", "Stefano Rossi");
-    let other = user(12, "giulia", "Giulia Bianchi");
-    let data = match name {
-        "comment.created" | "comment.updated" | "comment.deleted" | "comment.restored" => {
-            json!({ "comment": comment(&member, name == "comment.deleted") })
-        }
-        "category.follow" | "category.unfollow" => json!({
-            "user": member,
-            "category": category(),
-            "followed": name == "category.follow",
-        }),
-        "connection_request.created"
-        | "connection_request.rejected"
-        | "connection_request.restored"
-        | "connection_request.cancelled" => {
-            let status = match name {
-                "connection_request.rejected" => "rejected",
-                "connection_request.cancelled" => "cancelled",
-                _ => "pending",
-            };
-            json!({ "connection_request": {
-                "id": 31,
-                "from_user": member,
-                "to_user": other,
-                "status": status,
-                "created_at": "2026-11-20T09:12:44.120931+00:00",
-            }})
-        }
-        "connection.created" | "connection.deleted" => json!({
-            "connection": { "id": 17, "user": member, "connected_user": other,
-                            "created_at": "2026-11-20T09:30:02.551023+00:00" }
-        }),
-        "connection.follow" | "connection.unfollow" => json!({
-            "user": member,
-            "followed_user": other,
-            "followed": name == "connection.follow",
-        }),
-        "discussion.created"
-        | "discussion.updated"
-        | "discussion.deleted"
-        | "discussion.restored" => {
-            json!({ "discussion": discussion(&author, name == "discussion.deleted") })
-        }
-        "discussion.follow" | "discussion.unfollow" => json!({
-            "user": member,
-            "discussion": discussion(&author, false),
-            "followed": name == "discussion.follow",
-        }),
-        "poll_vote.created" | "poll_vote.deleted" => json!({
-            "user": member,
-            "voted_at": "2026-11-21T18:04:11.310562+00:00",
-            "poll": {
-                "id": 5, "title": "Which meetup city next?", "multiple_choices": false,
-                "expiration_at": null, "closed": false,
-                "choices": [
-                    { "id": 11, "choice": "Milano", "order": 0, "vote_count": 14 },
-                    { "id": 12, "choice": "Torino", "order": 1, "vote_count": 9 },
-                ],
-            },
-            "choice": { "id": 11, "choice": "Milano", "order": 0, "vote_count": 14 },
-            "discussion_id": 2,
-        }),
-        "post.created" | "post.updated" | "post.deleted" | "post.restored" => json!({
-            "post": {
-                "id": 44, "type": "post", "author": member, "categories": [category()],
-                "html": "<p>Our first community meetup is on Saturday!</p>",
-                "summary": "Our first community meetup is on Saturday!",
-                "added_at": "2026-11-19T11:45:10.003518+00:00",
-                "last_activity_at": "2026-11-21T08:00:41.880214+00:00",
-                "medias": [], "location": null, "addressing": [],
-                "deleted": name == "post.deleted", "collapsed": false,
-                "comment_count": 3, "vote_count": 12, "view_count": 240, "flag_count": 0,
-            }
-        }),
-        "user.created" | "user.updated" | "user.deleted" => json!({ "user": member }),
-        "user.settings_updated" => json!({
-            "user": member,
-            "settings": {
-                "qa_frequency": 1, "email_notification_frequency": "daily",
-                "show_nsfw_content": false, "mail_notification_types": ["comment", "mention"],
-            },
-        }),
-        "vote.created" | "vote.deleted" => json!({
-            "user": member,
-            "voted_at": "2026-11-21T15:21:46.468720+00:00",
-            "object_type": "discussion",
-            "discussion": discussion(&author, false),
-        }),
-        "user.score_updated" => json!({
-            "user": member, "score": 72, "previous_score": 62, "reason": "discussion_voted",
-        }),
-        "user.loyalty_points_updated" => json!({
-            "user": member, "points": 340, "previous_points": 300, "reason": "daily_visit",
-        }),
-        "loyalty.prize.created" | "loyalty.prize.updated" => json!({ "prize": prize() }),
-        "loyalty.prize_request.created" | "loyalty.prize_request.updated" => json!({
-            "prize_request": {
-                "id": 9, "prize": prize(), "user": member,
-                "status": if name.ends_with("created") { "pending" } else { "approved" },
-                "created_at": "2026-11-22T10:10:10.101010+00:00",
-            }
-        }),
-        _ => return None,
+    let examples: Value = serde_json::from_str(EXAMPLES).expect("examples.json is valid JSON");
+    let template = examples.get("events")?.get(name)?;
+    Some(resolve(template, &examples["fragments"]))
+}
+
+fn resolve(template: &Value, fragments: &Value) -> Value {
+    let fragment = |name: &str| {
+        let found = fragments
+            .get(name)
+            .unwrap_or_else(|| panic!("examples.json names an unknown fragment `{name}`"));
+        resolve(found, fragments)
     };
-    Some(data)
-}
-
-fn user(id: u64, username: &str, real_name: &str) -> Value {
-    json!({
-        "id": id,
-        "username": username,
-        "real_name": real_name,
-        "email": format!("{username}@example.org"),
-        "email_isvalid": true,
-        "date_joined": "2026-03-23T12:34:01.637442+00:00",
-        "bio": "Product designer, coffee enthusiast.",
-        "location": "Milano (MI) - Italia",
-        "location_lat_lng": "45.4612,9.1878",
-        "position_lat_lng": null,
-        "date_of_birth": null,
-        "description": "",
-        "gender": "Unspecified",
-        "status": "a",
-        "website": "",
-        "avatar": format!("https://community.example.org/upfiles/avatars/{username}.jpg"),
-        "cover": null,
-        "ext_id": null,
-        "tags": [],
-        "reputation": 62,
-    })
-}
-
-fn category() -> Value {
-    json!({
-        "id": 4, "order": 4, "name": "animali", "slug": "animali",
-        "slogan": "For everyone who loves the wonderful world of animals.",
-        "active": true, "deleted": false, "auto_follow": "None", "tags": [],
-        "image_medium": "https://community.example.org/upfiles/categories/medium/animali.png",
-        "lastmod_datetime": "2026-03-23T12:33:33.078971+00:00",
-        "stream_order_by": "recent",
-    })
-}
-
-fn discussion(author: &Value, deleted: bool) -> Value {
-    json!({
-        "id": 2, "type": "discussion", "author": author, "categories": [category()],
-        "title": "Which breed is best for a small flat?",
-        "slug": "which-breed-is-best-for-a-small-flat",
-        "html": "<p>We are thinking about adopting a dog. Advice welcome!</p>",
-        "summary": "We are thinking about adopting a dog. Advice welcome!",
-        "added_at": "2026-11-18T12:35:00.575063+00:00",
-        "last_activity_at": "2026-11-21T12:35:03.313074+00:00",
-        "medias": [], "location": null, "poll": null, "addressing": [],
-        "deleted": deleted, "collapsed": false,
-        "comment_count": 11, "vote_count": 4, "view_count": 380, "follower_count": 6, "flag_count": 0,
-    })
-}
-
-fn comment(author: &Value, deleted: bool) -> Value {
-    json!({
-        "id": 301, "author": author, "discussion": 2, "post": null, "parent": null,
-        "html": "<p>A greyhound! They sleep 18 hours a day.</p>",
-        "summary": "A greyhound! They sleep 18 hours a day.",
-        "added_at": "2026-11-21T14:02:19.944107+00:00",
-        "last_edited_at": null, "deleted": deleted, "collapsed": false,
-        "vote_count": 2, "flag_count": 0, "comment_count": 0,
-    })
-}
-
-fn prize() -> Value {
-    json!({
-        "id": 3, "name": "Community T-shirt", "description": "Organic cotton, every size.",
-        "points": 300, "active": true, "link": null,
-        "image": "https://community.example.org/upfiles/prizes/tshirt.png",
-        "created_at": "2026-10-01T09:00:00.000000+00:00",
-    })
+    match template {
+        Value::String(text) => match text.strip_prefix('$') {
+            Some(name) => fragment(name),
+            None => template.clone(),
+        },
+        Value::Array(items) => items.iter().map(|item| resolve(item, fragments)).collect(),
+        Value::Object(fields) => {
+            let mut object = match fields.get("$").and_then(Value::as_str) {
+                Some(name) => match fragment(name) {
+                    Value::Object(base) => base,
+                    _ => panic!("examples.json: fragment `{name}` is not an object"),
+                },
+                None => Map::new(),
+            };
+            for (key, value) in fields.iter().filter(|(key, _)| *key != "$") {
+                object.insert(key.clone(), resolve(value, fragments));
+            }
+            Value::Object(object)
+        }
+        _ => template.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -352,8 +213,37 @@ mod tests {
         for name in event_types() {
             let data = example_data(name).unwrap_or_else(|| panic!("no example for {name}"));
             assert!(data.is_object(), "{name}");
+            assert!(
+                !data.to_string().contains("\"$"),
+                "{name} has an unresolved reference"
+            );
         }
         assert_eq!(example_data("unknown.type"), None);
+    }
+
+    #[test]
+    fn examples_resolve_fragments_and_their_overrides() {
+        let deleted = example_data("comment.deleted").unwrap();
+        assert_eq!(deleted["comment"]["deleted"], true);
+        assert_eq!(deleted["comment"]["author"]["username"], "stefano");
+        assert_eq!(
+            example_data("comment.created").unwrap()["comment"]["deleted"],
+            false
+        );
+        let vote = example_data("vote.created").unwrap();
+        assert_eq!(vote["discussion"]["categories"][0]["slug"], "animals");
+        assert!(
+            !vote.to_string().contains('$'),
+            "an unresolved reference: {vote}"
+        );
+    }
+
+    #[test]
+    fn examples_name_only_catalog_types() {
+        let examples: Value = serde_json::from_str(EXAMPLES).unwrap();
+        for name in examples["events"].as_object().unwrap().keys() {
+            assert!(contains(name), "{name} is not in the catalog");
+        }
     }
 
     #[test]
