@@ -1,17 +1,13 @@
 use e2e::browser_test;
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_app_loads_with_its_layout_and_lands_on_the_endpoints() {
-    browser_test("shell", |ctx| async move {
-        ctx.goto("/").await;
-        let nav = ctx.find_text("header nav a", "Endpoints").await;
-        assert_eq!(
-            nav.attr("href").await.unwrap().as_deref(),
-            Some("/endpoints")
-        );
-        ctx.find_text("main h1", "Endpoints").await;
-        assert_eq!(ctx.path().await, "/endpoints");
-        ctx.screenshot("layout").await;
+async fn a_visitor_without_a_session_is_asked_to_sign_in_and_the_page_is_remembered() {
+    browser_test("sign-in-first", |ctx| async move {
+        ctx.goto("/endpoints?page=2").await;
+        ctx.find_text("main h1", "Sign in").await;
+        ctx.find("#sign-in-username").await;
+        assert_eq!(ctx.path().await, "/sign-in?next=%2Fendpoints%3Fpage%3D2");
+        ctx.screenshot("sign-in").await;
     })
     .await;
 }

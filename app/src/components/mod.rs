@@ -1,1 +1,21 @@
+//! Reusable pieces of the screens.
+
+pub mod datetime;
+pub mod dialog;
+pub mod error_panel;
+pub mod event_picker;
+pub mod field;
 pub mod layout;
+pub mod pagination;
+pub mod skeleton;
+pub mod sort_header;
+pub mod toast;
+pub mod unsaved;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A document-unique element id starting with `prefix`, for `for`/`aria-labelledby`/`aria-describedby`.
+pub fn unique_id(prefix: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}

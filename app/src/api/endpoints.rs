@@ -1,0 +1,145 @@
+//! Endpoints, the event catalog, attempts and resend.
+
+use gloo_net::http::Method;
+use serde::Deserialize;
+use webhook_api::{
+    Attempt, AttemptSortField, BulkResendRequest, Endpoint, EndpointPatch, EndpointSortField,
+    EndpointWrite, Page, ResendRequest,
+};
+
+use super::{ApiError, Client, endpoint_path};
+use crate::query::{ListQuery, encode_query};
+
+/// A page of endpoints; with a search text, through the contract's search route (substring of target).
+pub async fn endpoints(
+    client: &Client,
+    query: &ListQuery<EndpointSortField>,
+) -> Result<Page<Endpoint>, ApiError> {
+    let mut params = page_params(
+        query.size,
+        query.offset(),
+        query.ordering.map(|o| o.to_query()),
+    );
+    let path = if query.search.is_empty() {
+        "/api/v2/webhook/endpoint/"
+    } else {
+        params.insert(0, ("target", query.search.clone()));
+        "/api/v2/webhook/endpoint/search/"
+    };
+    client
+        .get(&format!("{path}{}", encode_query(&params)))
+        .await
+}
+
+fn page_params(limit: u64, offset: u64, ordering: Option<String>) -> Vec<(&'static str, String)> {
+    let mut params = vec![("limit", limit.to_string()), ("offset", offset.to_string())];
+    if let Some(ordering) = ordering {
+        params.push(("ordering", ordering));
+    }
+    params
+}
+
+pub async fn endpoint(client: &Client, id: u64) -> Result<Endpoint, ApiError> {
+    client.get(&endpoint_path(id)).await
+}
+
+pub async fn create_endpoint(client: &Client, body: &EndpointWrite) -> Result<Endpoint, ApiError> {
+    client
+        .send_json(Method::POST, "/api/v2/webhook/endpoint/", body)
+        .await
+}
+
+/// Full update (`PUT`).
+pub async fn update_endpoint(
+    client: &Client,
+    id: u64,
+    body: &EndpointWrite,
+) -> Result<Endpoint, ApiError> {
+    client
+        .send_json(Method::PUT, &endpoint_path(id), body)
+        .await
+}
+
+/// Partial update (`PATCH`), e.g. the active switch.
+pub async fn patch_endpoint(
+    client: &Client,
+    id: u64,
+    body: &EndpointPatch,
+) -> Result<Endpoint, ApiError> {
+    client
+        .send_json(Method::PATCH, &endpoint_path(id), body)
+        .await
+}
+
+pub async fn delete_endpoint(client: &Client, id: u64) -> Result<(), ApiError> {
+    client
+        .send_json_no_content(Method::DELETE, &endpoint_path(id), None::<&()>)
+        .await
+}
+
+/// The event types an endpoint can subscribe to, in the server's order.
+pub async fn catalog(client: &Client) -> Result<Vec<String>, ApiError> {
+    // The reference lists plain strings; objects with a `type` are read too, for servers that send them.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Entry {
+        Name(String),
+        Object {
+            #[serde(rename = "type")]
+            event_type: String,
+        },
+    }
+    let entries: Vec<Entry> = client.get("/api/v2/webhook/endpoint/event/").await?;
+    Ok(entries
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Name(name) | Entry::Object { event_type: name } => name,
+        })
+        .collect())
+}
+
+/// A page of an endpoint's delivery attempts.
+pub async fn attempts(
+    client: &Client,
+    id: u64,
+    query: &ListQuery<AttemptSortField>,
+) -> Result<Page<Attempt>, ApiError> {
+    let params = page_params(
+        query.size,
+        query.offset(),
+        query.ordering.map(|o| o.to_query()),
+    );
+    client
+        .get(&format!(
+            "{}attempt/{}",
+            endpoint_path(id),
+            encode_query(&params)
+        ))
+        .await
+}
+
+/// One immediate new attempt of `event` to endpoint `id`.
+pub async fn resend(client: &Client, id: u64, body: &ResendRequest) -> Result<(), ApiError> {
+    client
+        .send_json_no_content(
+            Method::POST,
+            &format!("{}event/resend/", endpoint_path(id)),
+            Some(body),
+        )
+        .await
+}
+
+/// One immediate new attempt of each of several events.
+pub async fn bulk_resend(
+    client: &Client,
+    id: u64,
+    body: &BulkResendRequest,
+) -> Result<(), ApiError> {
+    client
+        .send_json_no_content(
+            Method::POST,
+            &format!("{}event/resend/bulk/", endpoint_path(id)),
+            Some(body),
+        )
+        .await
+}

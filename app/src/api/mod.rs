@@ -1,0 +1,177 @@
+//! The API client: one `async fn` per operation of `../shared/spec/`, each returning
+//! `Result<T, ApiError>`, over gloo-net with the shared wire types.
+//!
+//! A [`Client`] is where the API lives and the bearer token to send. A request made while a reactive
+//! owner is current (a resource, an action, a component) is aborted when that owner is cleaned up, so a
+//! screen that goes away leaves nothing in flight.
+
+mod auth;
+mod endpoints;
+mod error;
+mod secret;
+
+pub use auth::{me, password_grant, refresh_grant};
+pub use endpoints::{
+    attempts, bulk_resend, catalog, create_endpoint, delete_endpoint, endpoint, endpoints,
+    patch_endpoint, resend, update_endpoint,
+};
+pub use error::ApiError;
+pub use secret::{expire_secret, reveal_secret};
+
+use gloo_net::http::{Method, RequestBuilder, Response};
+use leptos::prelude::on_cleanup;
+use send_wrapper::SendWrapper;
+use serde::de::DeserializeOwned;
+use webhook_api::ErrorBody;
+
+/// Where the API lives, and who is calling.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Client {
+    /// Scheme, host and port without a trailing slash; empty for the app's own origin.
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    /// A client for the server at `base` (`""` for the app's own origin).
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.trim().trim_end_matches('/').to_owned(),
+            token: None,
+        }
+    }
+
+    pub fn with_token(mut self, token: &str) -> Self {
+        self.token = Some(token.to_owned());
+        self
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.base)
+    }
+
+    /// Sends a request and hands back the response if its status is a success; any other status becomes
+    /// [`ApiError::Http`] with the contract's error body when there is one.
+    async fn send(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<Body>,
+    ) -> Result<Response, ApiError> {
+        let abort = AbortOnCleanup::new();
+        let mut builder = RequestBuilder::new(&self.url(path_and_query))
+            .method(method)
+            .header("Accept", "application/json")
+            .abort_signal(abort.signal().as_ref());
+        if let Some(token) = &self.token {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(Body::Json(json)) => builder
+                .header("Content-Type", "application/json")
+                .body(json),
+            None => builder.build(),
+        }
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+        let response = request.send().await.map_err(network_error)?;
+        if response.ok() {
+            Ok(response)
+        } else {
+            Err(error_from(response).await)
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ApiError> {
+        let response = self.send(Method::GET, path_and_query, None).await?;
+        decode(response).await
+    }
+
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T, ApiError> {
+        let response = self.send(method, path, Some(Body::json(body)?)).await?;
+        decode(response).await
+    }
+
+    /// A write whose success has no body (204).
+    async fn send_json_no_content(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl serde::Serialize>,
+    ) -> Result<(), ApiError> {
+        let body = body.map(Body::json).transpose()?;
+        self.send(method, path, body).await.map(drop)
+    }
+}
+
+enum Body {
+    Json(String),
+}
+
+impl Body {
+    fn json(value: &impl serde::Serialize) -> Result<Self, ApiError> {
+        serde_json::to_string(value)
+            .map(Self::Json)
+            .map_err(|e| ApiError::Decode(e.to_string()))
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let text = response.text().await.map_err(network_error)?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+fn network_error(error: gloo_net::Error) -> ApiError {
+    match error {
+        gloo_net::Error::JsError(js) => ApiError::Network(js.message),
+        other => ApiError::Network(other.to_string()),
+    }
+}
+
+async fn error_from(response: Response) -> ApiError {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .and_then(|value| value.trim().parse().ok());
+    let text = response.text().await.unwrap_or_default();
+    let body = serde_json::from_str::<ErrorBody>(&text)
+        .ok()
+        .filter(|body| !body.errors.is_empty());
+    ApiError::Http {
+        status,
+        body,
+        retry_after,
+    }
+}
+
+/// Aborts the request when the reactive owner current at its start is cleaned up.
+struct AbortOnCleanup(Option<web_sys::AbortController>);
+
+impl AbortOnCleanup {
+    fn new() -> Self {
+        let controller = web_sys::AbortController::new().ok();
+        if let Some(controller) = &controller {
+            let on_drop = SendWrapper::new(controller.clone());
+            on_cleanup(move || on_drop.abort());
+        }
+        Self(controller)
+    }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.0.as_ref().map(|c| c.signal())
+    }
+}
+
+/// The API's path for endpoint `id`.
+fn endpoint_path(id: u64) -> String {
+    format!("/api/v2/webhook/endpoint/{id}/")
+}

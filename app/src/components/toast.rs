@@ -1,0 +1,124 @@
+//! Toasts: short messages after an action, announced to screen readers, dismissed after a few seconds or
+//! by hand.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToastKind {
+    Success,
+    Error,
+}
+
+impl ToastKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Error => "error",
+        }
+    }
+
+    /// Errors stay longer: they usually need reading.
+    fn lifetime(self) -> Duration {
+        match self {
+            Self::Success => Duration::from_secs(5),
+            Self::Error => Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toast {
+    pub id: u64,
+    pub kind: ToastKind,
+    pub text: String,
+}
+
+/// The app's toasts (a context value).
+#[derive(Clone, Copy)]
+pub struct Toasts {
+    list: RwSignal<Vec<Toast>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Default for Toasts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Toasts {
+    pub fn new() -> Self {
+        Self {
+            list: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(1),
+        }
+    }
+
+    pub fn success(&self, text: impl Into<String>) {
+        self.push(ToastKind::Success, text.into());
+    }
+
+    pub fn error(&self, text: impl Into<String>) {
+        self.push(ToastKind::Error, text.into());
+    }
+
+    fn push(&self, kind: ToastKind, text: String) {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        self.list.update(|list| list.push(Toast { id, kind, text }));
+        let this = *self;
+        set_timeout(move || this.dismiss(id), kind.lifetime());
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.list.update(|list| list.retain(|t| t.id != id));
+    }
+}
+
+pub fn use_toasts() -> Toasts {
+    expect_context::<Toasts>()
+}
+
+/// Where toasts show. Two live regions: errors interrupt (`alert`), successes wait their turn (`status`).
+#[component]
+pub fn ToastRegion() -> impl IntoView {
+    let toasts = use_toasts();
+    let of_kind = move |kind: ToastKind| {
+        move || {
+            toasts.list.with(|list| {
+                list.iter()
+                    .filter(|t| t.kind == kind)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
+    let render = move |toast: Toast| {
+        let id = toast.id;
+        view! {
+            <div class=format!("toast toast-{}", toast.kind.as_str())>
+                <span class="toast-text">{toast.text}</span>
+                <button
+                    type="button"
+                    class="toast-close"
+                    aria-label="Dismiss"
+                    on:click=move |_| toasts.dismiss(id)
+                >
+                    "×"
+                </button>
+            </div>
+        }
+    };
+    view! {
+        <div class="toasts">
+            <div role="status" aria-live="polite">
+                <For each=of_kind(ToastKind::Success) key=|t| t.id children=render />
+            </div>
+            <div role="alert" aria-live="assertive">
+                <For each=of_kind(ToastKind::Error) key=|t| t.id children=render />
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,117 @@
+//! The shell: header, dialogs, toasts.
+
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use app::components::{
+    dialog::Modal,
+    layout::Layout,
+    toast::{ToastRegion, use_toasts},
+};
+use leptos::prelude::*;
+use support::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn signed_in_the_header_shows_navigation_and_the_user() {
+    let mounted = mount(Some(admin_session("")), || {
+        view! { <Layout><p class="probe">"content"</p></Layout> }
+    });
+    settle().await;
+    assert_eq!(mounted.texts("header nav a"), ["Endpoints"]);
+    assert_eq!(mounted.text(".user-name"), "adminadmin");
+    assert_eq!(mounted.text(".user-menu button"), "Sign out");
+    assert_eq!(mounted.text("main .probe"), "content");
+}
+
+#[wasm_bindgen_test]
+async fn signed_out_the_header_has_no_navigation() {
+    let mounted = mount(None, || view! { <Layout><p>"sign in"</p></Layout> });
+    settle().await;
+    assert!(mounted.all("header nav").is_empty());
+    assert!(mounted.all(".user-menu").is_empty());
+}
+
+/// A button that opens a dialog with two buttons.
+fn dialog_page() -> (Mounted, RwSignal<bool>) {
+    let open = RwSignal::new(false);
+    let mounted = mount(None, move || {
+        view! {
+            <button id="opener" on:click=move |_| open.set(true)>"Open"</button>
+            <Show when=move || open.get()>
+                <Modal title="A question" on_close=Callback::new(move |()| open.set(false))>
+                    <button id="first">"First"</button>
+                    <button id="last">"Last"</button>
+                </Modal>
+            </Show>
+        }
+    });
+    (mounted, open)
+}
+
+#[wasm_bindgen_test]
+async fn a_dialog_takes_focus_and_keeps_it_inside_on_tab() {
+    let (mounted, _open) = dialog_page();
+    settle().await;
+    let opener = mounted.one("#opener");
+    opener.focus().unwrap();
+    opener.click();
+    mounted.find("dialog[open]", None).await;
+    settle().await;
+    assert_eq!(active_element().map(|e| e.id()).as_deref(), Some("first"));
+    assert_eq!(
+        mounted.one("dialog").get_attribute("aria-labelledby"),
+        Some(mounted.one("dialog h2").id())
+    );
+
+    press(&mounted.one("#last"), "Tab", false);
+    assert_eq!(
+        active_element().map(|e| e.id()).as_deref(),
+        Some("first"),
+        "Tab wraps to the first"
+    );
+    press(&mounted.one("#first"), "Tab", true);
+    assert_eq!(
+        active_element().map(|e| e.id()).as_deref(),
+        Some("last"),
+        "Shift+Tab wraps to the last"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_a_dialog_and_focus_returns_to_its_opener() {
+    let (mounted, open) = dialog_page();
+    settle().await;
+    let opener = mounted.one("#opener");
+    opener.focus().unwrap();
+    opener.click();
+    mounted.find("dialog[open]", None).await;
+    settle().await;
+    press(&mounted.one("#first"), "Escape", false);
+    settle().await;
+    assert!(!open.get_untracked());
+    assert!(mounted.all("dialog").is_empty());
+    assert_eq!(active_element().map(|e| e.id()).as_deref(), Some("opener"));
+}
+
+#[wasm_bindgen_test]
+async fn errors_and_successes_toast_in_separate_live_regions() {
+    let mounted = mount(None, || {
+        let toasts = use_toasts();
+        toasts.success("Saved");
+        toasts.error("Could not save");
+        view! { <ToastRegion /> }
+    });
+    settle().await;
+    assert_eq!(mounted.texts("[role=status] .toast-text"), ["Saved"]);
+    assert_eq!(
+        mounted.texts("[role=alert] .toast-text"),
+        ["Could not save"]
+    );
+    mounted.one("[role=alert] .toast-close").click();
+    settle().await;
+    assert!(mounted.all("[role=alert] .toast").is_empty());
+}
