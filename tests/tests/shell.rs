@@ -25,8 +25,8 @@ async fn an_unknown_path_shows_the_not_found_page() {
 async fn the_page_carries_a_strict_content_security_policy_and_runs_under_it() {
     browser_test("csp", |ctx| async move {
         ctx.goto("/").await;
-        // The app rendered, so its boot script and wasm ran under the policy.
-        ctx.find_text("main h1", "Endpoints").await;
+        // The app rendered (asking to sign in), so its boot script and wasm ran under the policy.
+        ctx.find_text("main h1", "Sign in").await;
         let policy = ctx
             .find(r#"meta[http-equiv="Content-Security-Policy"]"#)
             .await
