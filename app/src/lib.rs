@@ -1,8 +1,10 @@
 //! The webhook administration console.
 //!
-//! [`App`] provides the session, toasts and clock, then the router; the route table is in [`routes`],
-//! screens in [`pages`], reusable pieces in [`components`], the API client in [`api`]. Logic that is not
-//! rendering lives in plain modules with plain tests: [`query`], [`time`], [`form`], [`event_selection`].
+//! [`App`] provides the session, toasts, clock and [`router`], then the screen the path names (route table
+//! in [`routes`]); screens are in [`pages`], reusable pieces in [`components`], the API client in [`api`].
+//! Logic that is not
+//! rendering lives in plain modules with plain tests: [`routes`], [`query`], [`time`], [`form`],
+//! [`event_selection`].
 
 pub mod api;
 pub mod clock;
@@ -11,14 +13,18 @@ pub mod event_selection;
 pub mod form;
 pub mod pages;
 pub mod query;
+pub mod router;
 pub mod routes;
 pub mod session;
 pub mod time;
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 
-use crate::{components::layout::Layout, components::toast::Toasts, session::SessionCtx};
+use crate::{
+    components::{layout::Layout, toast::Toasts},
+    pages::signed_in::Screens,
+    session::SessionCtx,
+};
 
 /// The whole console.
 #[component]
@@ -28,11 +34,10 @@ pub fn App() -> impl IntoView {
     session.keep_fresh();
     provide_context(Toasts::new());
     clock::provide_clock();
+    router::provide_router();
     view! {
-        <Router>
-            <Layout>
-                <routes::AppRoutes />
-            </Layout>
-        </Router>
+        <Layout>
+            <Screens />
+        </Layout>
     }
 }

@@ -1,35 +1,53 @@
 //! Every route of the console, and typed builders for links to them: no path is written anywhere else.
 
-use leptos::prelude::*;
-use leptos_router::{
-    components::{ParentRoute, Route, Routes},
-    params::Params,
-    path,
-};
 use webhook_api::{AttemptSortField, EndpointSortField};
 
-use crate::{pages, query::ListQuery, query::encode_query};
+use crate::query::{ListQuery, encode_query};
 
-/// The route table. Everything but sign-in sits under the signed-in shell, which asks to sign in first.
-#[component]
-pub fn AppRoutes() -> impl IntoView {
-    view! {
-        <Routes fallback=pages::not_found::NotFound>
-            <Route path=path!("/sign-in") view=pages::sign_in::SignIn />
-            <ParentRoute path=path!("") view=pages::signed_in::SignedIn>
-                <Route path=path!("/") view=pages::home::Home />
-                <Route path=path!("/endpoints") view=pages::endpoints::EndpointList />
-                <Route path=path!("/endpoints/new") view=pages::endpoints::EndpointNew />
-                <Route path=path!("/endpoints/:id/edit") view=pages::endpoints::EndpointEdit />
-            </ParentRoute>
-        </Routes>
-    }
+/// Every screen, as matched from a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `/`: goes on to the endpoints.
+    Home,
+    SignIn,
+    Endpoints,
+    EndpointNew,
+    Endpoint(u64),
+    EndpointEdit(u64),
+    Attempts(u64),
+    Events,
+    SignatureTool,
+    NotFound,
 }
 
-/// `:id` of the endpoint routes.
-#[derive(Params, Clone, Debug, PartialEq)]
-pub struct EndpointParams {
-    pub id: Option<u64>,
+impl Route {
+    /// The screen at `path` (a trailing slash is ignored; an id that is not a number is not found).
+    pub fn parse(path: &str) -> Self {
+        let trimmed = path.trim_end_matches('/');
+        let segments: Vec<&str> = trimmed.split('/').skip(1).collect();
+        let id = |text: &str| -> Option<u64> {
+            (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse().ok())
+                .flatten()
+        };
+        match segments.as_slice() {
+            [] => Self::Home,
+            ["sign-in"] => Self::SignIn,
+            ["endpoints"] => Self::Endpoints,
+            ["endpoints", "new"] => Self::EndpointNew,
+            ["endpoints", n] => id(n).map_or(Self::NotFound, Self::Endpoint),
+            ["endpoints", n, "edit"] => id(n).map_or(Self::NotFound, Self::EndpointEdit),
+            ["endpoints", n, "attempts"] => id(n).map_or(Self::NotFound, Self::Attempts),
+            ["events"] => Self::Events,
+            ["tools", "signature"] => Self::SignatureTool,
+            _ => Self::NotFound,
+        }
+    }
+
+    /// Whether the screen needs a signed-in admin.
+    pub fn needs_session(self) -> bool {
+        !matches!(self, Self::SignIn | Self::NotFound)
+    }
 }
 
 /// The endpoint table.
@@ -101,6 +119,33 @@ fn is_safe_next(next: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_match_their_screens() {
+        assert_eq!(Route::parse("/"), Route::Home);
+        assert_eq!(Route::parse("/endpoints"), Route::Endpoints);
+        assert_eq!(Route::parse("/endpoints/"), Route::Endpoints);
+        assert_eq!(Route::parse("/endpoints/new"), Route::EndpointNew);
+        assert_eq!(Route::parse("/endpoints/42"), Route::Endpoint(42));
+        assert_eq!(Route::parse("/endpoints/42/edit"), Route::EndpointEdit(42));
+        assert_eq!(Route::parse("/endpoints/42/attempts"), Route::Attempts(42));
+        assert_eq!(Route::parse("/events"), Route::Events);
+        assert_eq!(Route::parse("/tools/signature"), Route::SignatureTool);
+        assert_eq!(Route::parse("/sign-in"), Route::SignIn);
+    }
+
+    #[test]
+    fn unknown_paths_and_ids_that_are_not_numbers_are_not_found() {
+        for path in [
+            "/nope",
+            "/endpoints/abc",
+            "/endpoints/-1/edit",
+            "/endpoints/1/other",
+            "/endpoints/99999999999999999999999",
+        ] {
+            assert_eq!(Route::parse(path), Route::NotFound, "{path}");
+        }
+    }
 
     #[test]
     fn sign_in_remembers_the_page_to_come_back_to() {

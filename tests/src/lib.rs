@@ -39,6 +39,33 @@ const timer = setTimeout(() => { observer.disconnect(); done(null); }, timeout);
 observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
 "#;
 
+/// Calls back as soon as `location.pathname + location.search` equals the expected text (checked on
+/// every DOM change and on back/forward), or with the last value seen after `timeout` ms.
+const WAIT_FOR_PATH_JS: &str = r#"
+const [expected, timeout, done] = arguments;
+const here = () => location.pathname + location.search;
+if (here() === expected) { done(here()); return; }
+const check = () => { if (here() === expected) { finish(); } };
+const observer = new MutationObserver(check);
+const finish = () => { observer.disconnect(); removeEventListener("popstate", check); clearTimeout(timer); done(here()); };
+const timer = setTimeout(finish, timeout);
+addEventListener("popstate", check);
+observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+"#;
+
+/// Calls back once nothing matches `css` (with `text`, unless null), or false after `timeout` ms.
+const WAIT_FOR_ABSENCE_JS: &str = r#"
+const [css, text, timeout, done] = arguments;
+const present = () => [...document.querySelectorAll(css)]
+  .some((el) => text === null || el.textContent.includes(text));
+if (!present()) { done(true); return; }
+const observer = new MutationObserver(() => {
+  if (!present()) { observer.disconnect(); clearTimeout(timer); done(true); }
+});
+const timer = setTimeout(() => { observer.disconnect(); done(false); }, timeout);
+observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+"#;
+
 /// What a test gets: the browser, and where the app and the API live.
 #[derive(Clone)]
 pub struct Ctx {
@@ -46,6 +73,7 @@ pub struct Ctx {
     /// `http://127.0.0.1:<port>`: the app and the API on one origin.
     pub base_url: String,
     name: String,
+    driver_port: u16,
 }
 
 impl Ctx {
@@ -109,21 +137,321 @@ impl Ctx {
         std::fs::write(&path, png).expect("write screenshot");
         path
     }
+
+    /// Waits until the page's path and query are `expected`.
+    pub async fn wait_for_path(&self, expected: &str) {
+        let seen = self
+            .client
+            .execute_async(
+                WAIT_FOR_PATH_JS,
+                vec![expected.into(), (WAIT_TIMEOUT.as_millis() as u64).into()],
+            )
+            .await
+            .expect("waiting for the path");
+        assert_eq!(
+            seen.as_str(),
+            Some(expected),
+            "the page did not get to {expected}"
+        );
+    }
+
+    /// Waits until no `css` element (containing `text`) is left.
+    pub async fn wait_for_absence(&self, css: &str, text: Option<&str>) {
+        let gone = self
+            .client
+            .execute_async(
+                WAIT_FOR_ABSENCE_JS,
+                vec![
+                    css.into(),
+                    text.into(),
+                    (WAIT_TIMEOUT.as_millis() as u64).into(),
+                ],
+            )
+            .await
+            .expect("waiting for absence");
+        assert_eq!(
+            gone,
+            serde_json::Value::Bool(true),
+            "`{css}` {text:?} is still there after {WAIT_TIMEOUT:?}"
+        );
+    }
+
+    /// Clicks the first `css` element (waiting for it).
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click on `{css}`: {e}"));
+    }
+
+    /// Clicks the first `css` element whose text contains `text`.
+    pub async fn click_text(&self, css: &str, text: &str) {
+        self.find_text(css, text)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click on `{css}` `{text}`: {e}"));
+    }
+
+    /// Chooses the option with `value` in the `css` select, as picking it from the list does (WebDriver's
+    /// option click does not fire `change` in headless Chromium).
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css).await;
+        let chosen = self
+            .client
+            .execute(
+                "const [css, value] = arguments; const el = document.querySelector(css);\
+                 el.value = value; el.dispatchEvent(new Event('change', { bubbles: true }));\
+                 return el.value;",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in `{css}`: {e}"));
+        assert_eq!(
+            chosen.as_str(),
+            Some(value),
+            "`{css}` has no option {value}"
+        );
+    }
+
+    /// Replaces the text of the `css` input by typing `text` into it.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let input = self.find(css).await;
+        input
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear `{css}`: {e}"));
+        input
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into `{css}`: {e}"));
+    }
+
+    /// Presses a key (a WebDriver key code such as `"\u{E00C}"` for Escape) in the focused element.
+    pub async fn press(&self, key: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("a focused element")
+            .send_keys(key)
+            .await
+            .expect("key press");
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
+    /// Reloads the page.
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("reload");
+    }
+
+    /// Signs in through the form with a username and password and waits for the signed-in header.
+    pub async fn sign_in(&self, username: &str, password: &str) {
+        if !self.path().await.starts_with("/sign-in") {
+            self.goto("/sign-in").await;
+        }
+        self.type_into("#sign-in-username", username).await;
+        self.type_into("#sign-in-password", password).await;
+        self.click("form button[type=submit]").await;
+        self.find_text(".user-name", username).await;
+    }
+
+    /// Signs in by pasting an access token.
+    pub async fn sign_in_with_token(&self, token: &str) {
+        if !self.path().await.starts_with("/sign-in") {
+            self.goto("/sign-in").await;
+        }
+        self.click_text(".segmented label", "Access token").await;
+        self.type_into("#sign-in-token", token).await;
+        self.click("form button[type=submit]").await;
+    }
+
+    /// Sends a DevTools command through chromedriver.
+    pub async fn devtools(&self, cmd: &str, params: serde_json::Value) {
+        devtools(&self.client, self.driver_port, cmd, params).await;
+    }
+
+    /// Renders the page as a 360 px wide phone.
+    pub async fn phone_width(&self) {
+        self.devtools(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": 360, "height": 780, "deviceScaleFactor": 1, "mobile": true }),
+        )
+        .await;
+    }
+
+    /// Back to the desktop window size.
+    pub async fn desktop_width(&self) {
+        self.devtools(
+            "Emulation.clearDeviceMetricsOverride",
+            serde_json::json!({}),
+        )
+        .await;
+    }
+
+    /// Renders the page with the system's dark (`true`) or light theme.
+    pub async fn dark_theme(&self, dark: bool) {
+        let scheme = if dark { "dark" } else { "light" };
+        self.devtools(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        )
+        .await;
+    }
+
+    /// The API of the server under test, as the admin.
+    pub fn api(&self) -> Api {
+        Api {
+            base_url: self.base_url.clone(),
+            token: "dev-admin-token".to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
 }
 
-/// Runs `test` against a fresh mock-server and a fresh browser.
+/// Calls the server under test directly (setting up data, checking what the app did).
+pub struct Api {
+    base_url: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    /// `method path` with an optional JSON body; the status and the JSON answer (null when empty).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("a body");
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+        };
+        (status, json)
+    }
+
+    /// GET that must succeed.
+    pub async fn get(&self, path: &str) -> serde_json::Value {
+        let (status, json) = self.call(reqwest::Method::GET, path, None).await;
+        assert!((200..300).contains(&status), "GET {path}: {status} {json}");
+        json
+    }
+
+    /// POST that must succeed.
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let (status, json) = self.call(reqwest::Method::POST, path, Some(body)).await;
+        assert!((200..300).contains(&status), "POST {path}: {status} {json}");
+        json
+    }
+
+    /// PUT that must succeed.
+    pub async fn put(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let (status, json) = self.call(reqwest::Method::PUT, path, Some(body)).await;
+        assert!((200..300).contains(&status), "PUT {path}: {status} {json}");
+        json
+    }
+
+    /// Empties the store (`seed: false`) or refills it with the demo data.
+    pub async fn reset(&self, seed: bool) {
+        self.post("/__mock/reset/", serde_json::json!({ "seed": seed }))
+            .await;
+    }
+
+    /// Creates an endpoint; returns it.
+    pub async fn create_endpoint(&self, target: &str, events: &[&str]) -> webhook_api::Endpoint {
+        let events: Vec<_> = events
+            .iter()
+            .map(|t| serde_json::json!({ "type": t }))
+            .collect();
+        let json = self
+            .post(
+                "/api/v2/webhook/endpoint/",
+                serde_json::json!({ "target": target, "events": events }),
+            )
+            .await;
+        serde_json::from_value(json).expect("an endpoint")
+    }
+
+    /// An endpoint as the server has it.
+    pub async fn endpoint(&self, id: u64) -> webhook_api::Endpoint {
+        serde_json::from_value(self.get(&format!("/api/v2/webhook/endpoint/{id}/")).await)
+            .expect("an endpoint")
+    }
+
+    /// Triggers an event of `event_type` through the mock route.
+    pub async fn trigger(&self, event_type: &str) -> webhook_api::MockEventCreated {
+        serde_json::from_value(
+            self.post("/__mock/events/", serde_json::json!({ "type": event_type }))
+                .await,
+        )
+        .expect("the created event")
+    }
+
+    /// What the sink `name` received, newest first.
+    pub async fn sink_requests(&self, name: &str) -> Vec<webhook_api::SinkRequest> {
+        serde_json::from_value(self.get(&format!("/__mock/sink/{name}/requests/")).await)
+            .expect("sink requests")
+    }
+
+    /// How the sink `name` answers from now on.
+    pub async fn sink_behavior(&self, name: &str, behavior: &webhook_api::SinkBehavior) {
+        self.put(
+            &format!("/__mock/sink/{name}/behavior/"),
+            serde_json::to_value(behavior).expect("json"),
+        )
+        .await;
+    }
+
+    /// The URL of the sink `name` on the server under test.
+    pub fn sink_url(&self, name: &str) -> String {
+        format!("{}/__mock/sink/{name}/", self.base_url)
+    }
+}
+
+/// Runs `test` against a fresh mock-server (seeded with the demo data) and a fresh browser.
 pub async fn browser_test<F, Fut>(name: &str, test: F)
 where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let server = TestServer::start().await;
+    browser_test_with(name, |_| {}, test).await;
+}
+
+/// [`browser_test`] with the server's configuration adjusted by `configure` (e.g. a short retry
+/// schedule).
+pub async fn browser_test_with<C, F, Fut>(name: &str, configure: C, test: F)
+where
+    C: FnOnce(&mut Config),
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let server = TestServer::start_with(configure).await;
     let driver = Chromedriver::start();
     let client = driver.connect().await;
     let ctx = Ctx {
         client: client.clone(),
         base_url: server.url.clone(),
         name: name.to_owned(),
+        driver_port: driver.port,
     };
 
     driver.record_csp_violations(&client).await;
@@ -207,9 +535,14 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::defaults();
         config.db = ":memory:".to_owned();
         config.static_dir = Some(dist_dir());
+        configure(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("local addr"));
         let (stop, stopped) = oneshot::channel::<()>();
@@ -303,32 +636,38 @@ impl Chromedriver {
 }
 
 impl Chromedriver {
-    /// Installs [`RECORD_CSP_VIOLATIONS_JS`] in every document the session opens (chromedriver's
-    /// pass-through to the DevTools protocol).
+    /// Installs [`RECORD_CSP_VIOLATIONS_JS`] in every document the session opens.
     async fn record_csp_violations(&self, client: &Client) {
-        let session = client
-            .session_id()
-            .await
-            .expect("session id")
-            .expect("an open session");
-        let response = reqwest::Client::new()
-            .post(format!(
-                "http://127.0.0.1:{}/session/{session}/goog/cdp/execute",
-                self.port
-            ))
-            .json(&serde_json::json!({
-                "cmd": "Page.addScriptToEvaluateOnNewDocument",
-                "params": { "source": RECORD_CSP_VIOLATIONS_JS },
-            }))
-            .send()
-            .await
-            .expect("chromedriver answers");
-        assert!(
-            response.status().is_success(),
-            "installing the CSP recorder failed: {}",
-            response.text().await.unwrap_or_default()
-        );
+        devtools(
+            client,
+            self.port,
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": RECORD_CSP_VIOLATIONS_JS }),
+        )
+        .await;
     }
+}
+
+/// A DevTools protocol command, through chromedriver's pass-through.
+async fn devtools(client: &Client, driver_port: u16, cmd: &str, params: serde_json::Value) {
+    let session = client
+        .session_id()
+        .await
+        .expect("session id")
+        .expect("an open session");
+    let response = reqwest::Client::new()
+        .post(format!(
+            "http://127.0.0.1:{driver_port}/session/{session}/goog/cdp/execute"
+        ))
+        .json(&serde_json::json!({ "cmd": cmd, "params": params }))
+        .send()
+        .await
+        .expect("chromedriver answers");
+    assert!(
+        response.status().is_success(),
+        "DevTools {cmd} failed: {}",
+        response.text().await.unwrap_or_default()
+    );
 }
 
 impl Drop for Chromedriver {

@@ -39,6 +39,24 @@ fn page_params(limit: u64, offset: u64, ordering: Option<String>) -> Vec<(&'stat
     params
 }
 
+/// Every endpoint, a page of a hundred at a time (for the event catalog's subscribers).
+pub async fn all_endpoints(client: &Client) -> Result<Vec<Endpoint>, ApiError> {
+    let mut all = Vec::new();
+    let mut query = ListQuery::<EndpointSortField> {
+        size: webhook_api::MAX_PAGE_SIZE,
+        ..ListQuery::default()
+    };
+    loop {
+        let page = endpoints(client, &query).await?;
+        let done = page.results.is_empty() || all.len() + page.results.len() >= page.count as usize;
+        all.extend(page.results);
+        if done {
+            return Ok(all);
+        }
+        query.page += 1;
+    }
+}
+
 pub async fn endpoint(client: &Client, id: u64) -> Result<Endpoint, ApiError> {
     client.get(&endpoint_path(id)).await
 }

@@ -1,9 +1,10 @@
 //! The API client: one `async fn` per operation of `../shared/spec/`, each returning
 //! `Result<T, ApiError>`, over gloo-net with the shared wire types.
 //!
-//! A [`Client`] is where the API lives and the bearer token to send. A request made while a reactive
-//! owner is current (a resource, an action, a component) is aborted when that owner is cleaned up, so a
-//! screen that goes away leaves nothing in flight.
+//! A [`Client`] is where the API lives, the bearer token to send and, for reads, the signal that aborts
+//! them ([`crate::components::remote::Remote`] aborts a load when its screen goes away or reloads). A
+//! request made without one while a reactive owner is current (an action, a component) is aborted when
+//! that owner is cleaned up. Either way a screen that goes away leaves nothing in flight.
 
 mod auth;
 mod endpoints;
@@ -12,8 +13,8 @@ mod secret;
 
 pub use auth::{me, password_grant, refresh_grant};
 pub use endpoints::{
-    attempts, bulk_resend, catalog, create_endpoint, delete_endpoint, endpoint, endpoints,
-    patch_endpoint, resend, update_endpoint,
+    all_endpoints, attempts, bulk_resend, catalog, create_endpoint, delete_endpoint, endpoint,
+    endpoints, patch_endpoint, resend, update_endpoint,
 };
 pub use error::ApiError;
 pub use secret::{expire_secret, reveal_secret};
@@ -25,11 +26,12 @@ use serde::de::DeserializeOwned;
 use webhook_api::ErrorBody;
 
 /// Where the API lives, and who is calling.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Client {
     /// Scheme, host and port without a trailing slash; empty for the app's own origin.
     base: String,
     token: Option<String>,
+    abort: Option<web_sys::AbortSignal>,
 }
 
 impl Client {
@@ -38,11 +40,18 @@ impl Client {
         Self {
             base: base.trim().trim_end_matches('/').to_owned(),
             token: None,
+            abort: None,
         }
     }
 
     pub fn with_token(mut self, token: &str) -> Self {
         self.token = Some(token.to_owned());
+        self
+    }
+
+    /// Requests made through this client stop when `signal` aborts.
+    pub fn with_abort(mut self, signal: web_sys::AbortSignal) -> Self {
+        self.abort = Some(signal);
         self
     }
 
@@ -62,11 +71,15 @@ impl Client {
         path_and_query: &str,
         body: Option<Body>,
     ) -> Result<Response, ApiError> {
-        let abort = AbortOnCleanup::new();
+        let on_cleanup = self.abort.is_none().then(AbortOnCleanup::new);
+        let signal = match &self.abort {
+            Some(signal) => Some(signal.clone()),
+            None => on_cleanup.as_ref().and_then(AbortOnCleanup::signal),
+        };
         let mut builder = RequestBuilder::new(&self.url(path_and_query))
             .method(method)
             .header("Accept", "application/json")
-            .abort_signal(abort.signal().as_ref());
+            .abort_signal(signal.as_ref());
         if let Some(token) = &self.token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }

@@ -1,44 +1,22 @@
 //! What a screen shows when loading failed: the message and a retry. A 401 or 403 goes to the session
 //! instead (sign in again, "admin role required").
 
-use leptos::{error::Errors, prelude::*};
+use leptos::prelude::*;
 
 use crate::{api::ApiError, session::use_session};
 
-/// The first of `errors` as an [`ApiError`] when it is one.
-pub fn first_api_error(errors: &Errors) -> Option<ApiError> {
-    errors
-        .iter()
-        .find_map(|(_, error)| error.downcast_ref::<ApiError>().cloned())
-}
-
-/// The fallback of an `ErrorBoundary` around a screen's data.
 #[component]
 pub fn ErrorPanel(
-    errors: ArcRwSignal<Errors>,
+    error: ApiError,
     /// "Could not load the endpoints".
-    #[prop(into)]
-    title: String,
-    #[prop(into)] retry: Callback<()>,
+    title: &'static str,
+    retry: Callback<()>,
 ) -> impl IntoView {
     let session = use_session();
-    let message = {
-        let errors = errors.clone();
-        move || {
-            errors.with(|errors| match first_api_error(errors) {
-                Some(error) => error.message(),
-                None => errors
-                    .iter()
-                    .next()
-                    .map(|(_, e)| e.to_string())
-                    .unwrap_or_default(),
-            })
-        }
-    };
-    Effect::new(move |_| {
-        if let Some(error) = errors.with(first_api_error) {
-            session.report(&error);
-        }
+    let message = error.message();
+    // Not during rendering: the session's signals drive what is being rendered.
+    request_animation_frame(move || {
+        session.report(&error);
     });
     view! {
         <div class="error-panel" role="alert">

@@ -1,10 +1,13 @@
 //! The shell around every screen: header with navigation and the signed-in user, toasts, then the screen.
 
 use leptos::prelude::*;
-use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 
 use super::toast::ToastRegion;
-use crate::{routes, session::use_session};
+use crate::{
+    router::{NavLink, use_location},
+    routes,
+    session::use_session,
+};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -18,7 +21,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <Show when=move || session.is_signed_in()>
                 <nav aria-label="Main">
-                    <A href=routes::endpoints()>"Endpoints"</A>
+                    <NavLink href=routes::endpoints()>"Endpoints"</NavLink>
                 </nav>
                 <UserMenu />
             </Show>
@@ -34,10 +37,9 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn UserMenu() -> impl IntoView {
     let session = use_session();
-    let navigate = StoredValue::new_local(use_navigate());
+    let location = use_location();
     let sign_out = move |_| {
-        navigate
-            .with_value(|navigate| navigate(&routes::sign_in(None), NavigateOptions::default()));
+        location.navigate(&routes::sign_in(None), false);
         session.sign_out();
     };
     view! {

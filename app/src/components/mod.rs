@@ -7,6 +7,7 @@ pub mod event_picker;
 pub mod field;
 pub mod layout;
 pub mod pagination;
+pub mod remote;
 pub mod skeleton;
 pub mod sort_header;
 pub mod toast;

@@ -2,17 +2,17 @@
 //! closing or reloading the tab gets the browser's own prompt.
 
 use leptos::{ev, prelude::*};
-use leptos_router::{NavigateOptions, hooks::use_navigate};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::dialog::ConfirmDialog;
+use crate::router::{in_app_link, use_location};
 
 /// Guards the page while `dirty` is true. Render it once inside the form's page.
 #[component]
 pub fn UnsavedChangesGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
     let leaving_to = RwSignal::new(None::<String>);
-    let navigate = StoredValue::new_local(use_navigate());
+    let location = use_location();
 
     // On the document, so it runs before the router's click handler on the window; the router leaves
     // alone a click whose default was prevented.
@@ -52,7 +52,7 @@ pub fn UnsavedChangesGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
                 on_confirm=move |()| {
                     if let Some(href) = leaving_to.get_untracked() {
                         leaving_to.set(None);
-                        navigate.with_value(|navigate| navigate(&href, NavigateOptions::default()));
+                        location.navigate(&href, false);
                     }
                 }
                 on_cancel=move |()| leaving_to.set(None)
@@ -61,36 +61,4 @@ pub fn UnsavedChangesGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
             </ConfirmDialog>
         </Show>
     }
-}
-
-/// The path of the same-origin link a plain left click would follow, if any.
-fn in_app_link(ev: &web_sys::MouseEvent) -> Option<String> {
-    if ev.default_prevented()
-        || ev.button() != 0
-        || ev.meta_key()
-        || ev.ctrl_key()
-        || ev.shift_key()
-        || ev.alt_key()
-    {
-        return None;
-    }
-    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let anchor = target
-        .closest("a[href]")
-        .ok()??
-        .dyn_into::<web_sys::HtmlAnchorElement>()
-        .ok()?;
-    if !anchor.target().is_empty() || anchor.has_attribute("download") {
-        return None;
-    }
-    let origin = window().location().origin().ok()?;
-    if anchor.origin() != origin {
-        return None;
-    }
-    Some(format!(
-        "{}{}{}",
-        anchor.pathname(),
-        anchor.search(),
-        anchor.hash()
-    ))
 }

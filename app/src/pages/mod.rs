@@ -1,7 +1,6 @@
 //! The routed screens.
 
 pub mod endpoints;
-pub mod home;
 pub mod not_found;
 pub mod sign_in;
 pub mod signed_in;

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::routes;
 
@@ -9,7 +8,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page not-found">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address."</p>
-            <A href=routes::endpoints()>"Go to the endpoints"</A>
+            <a href=routes::endpoints()>"Go to the endpoints"</a>
         </section>
     }
 }

@@ -2,14 +2,11 @@
 //! another server; then back to the page that asked for it.
 
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_query_map},
-};
 use webhook_api::validate;
 
 use crate::{
     api::{self, ApiError, Client},
+    router::use_location,
     routes,
     session::{Session, use_session},
 };
@@ -34,8 +31,7 @@ struct Credentials {
 #[component]
 pub fn SignIn() -> impl IntoView {
     let session = use_session();
-    let query = use_query_map();
-    let navigate = StoredValue::new_local(use_navigate());
+    let location = use_location();
 
     let method = RwSignal::new(Method::Password);
     let username = RwSignal::new(String::new());
@@ -55,17 +51,8 @@ pub fn SignIn() -> impl IntoView {
         async move {
             let signed_in = authenticate(credentials).await?;
             session.sign_in(signed_in);
-            let next = query.with_untracked(|q| q.get("next"));
-            let to = routes::after_sign_in(next.as_deref());
-            navigate.with_value(|navigate| {
-                navigate(
-                    &to,
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                )
-            });
+            let next = untrack(|| location.query("next"));
+            location.navigate(&routes::after_sign_in(next.as_deref()), true);
             Ok::<(), ApiError>(())
         }
     });

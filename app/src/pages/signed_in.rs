@@ -1,14 +1,15 @@
-//! The shell of every signed-in screen: without a session it asks to sign in (and comes back here after);
-//! without the admin role it says so instead of showing a broken screen.
+//! Which screen shows: the one the path names, behind the session gate. Without a session a screen
+//! asks to sign in first (and comes back after); without the admin role it says so instead of showing a
+//! broken screen.
 
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    components::{Outlet, Redirect},
-    hooks::{use_location, use_navigate},
-};
 
-use crate::{routes, session::use_session};
+use super::{endpoints, not_found, sign_in};
+use crate::{
+    router::use_location,
+    routes::{self, Route},
+    session::use_session,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Gate {
@@ -18,38 +19,50 @@ enum Gate {
 }
 
 #[component]
-pub fn SignedIn() -> impl IntoView {
+pub fn Screens() -> impl IntoView {
     let session = use_session();
     let location = use_location();
-    let here = move || {
-        let path = location.pathname.get_untracked();
-        let search = location.search.get_untracked();
-        if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        }
-    };
-    // A memo, so that a refreshed token (a new session value) does not rebuild the page.
-    let gate = Memo::new(move |_| {
-        if !session.is_signed_in() {
+    // One memo for both, so the screen's effect has a single source: with the gate as a memo of the
+    // route read next to the route, a change of route alone was missed. A memo also means a refreshed
+    // token (a new session value) does not rebuild the screen.
+    let shown = Memo::new(move |_| {
+        let route = Route::parse(&location.path());
+        let gate = if !route.needs_session() {
+            Gate::Open
+        } else if !session.is_signed_in() {
             Gate::SignIn
         } else if session.is_forbidden() {
             Gate::Forbidden
         } else {
             Gate::Open
-        }
+        };
+        (gate, route)
     });
-    move || match gate.get() {
-        Gate::SignIn => {
-            let replace = NavigateOptions {
-                replace: true,
-                ..Default::default()
-            };
-            view! { <Redirect path=routes::sign_in(Some(&here())) options=replace /> }.into_any()
-        }
-        Gate::Forbidden => view! { <AdminRoleRequired /> }.into_any(),
-        Gate::Open => view! { <Outlet /> }.into_any(),
+    Effect::new(move |_| match shown.get() {
+        (Gate::SignIn, _) => location.navigate(&routes::sign_in(Some(&location.here())), true),
+        (Gate::Open, Route::Home) => location.navigate(&routes::endpoints(), true),
+        _ => {}
+    });
+    move || match shown.get() {
+        (Gate::SignIn, _) => ().into_any(),
+        (Gate::Forbidden, _) => view! { <AdminRoleRequired /> }.into_any(),
+        (Gate::Open, route) => screen(route),
+    }
+}
+
+fn screen(route: Route) -> AnyView {
+    match route {
+        Route::Home => ().into_any(),
+        Route::SignIn => view! { <sign_in::SignIn /> }.into_any(),
+        Route::Endpoints => view! { <endpoints::EndpointList /> }.into_any(),
+        Route::EndpointNew => view! { <endpoints::EndpointNew /> }.into_any(),
+        Route::EndpointEdit(id) => view! { <endpoints::EndpointEdit id /> }.into_any(),
+        // The endpoint detail, attempts, event catalog and signature tool come with issue 6.
+        Route::Endpoint(_)
+        | Route::Attempts(_)
+        | Route::Events
+        | Route::SignatureTool
+        | Route::NotFound => view! { <not_found::NotFound /> }.into_any(),
     }
 }
 
@@ -57,10 +70,9 @@ pub fn SignedIn() -> impl IntoView {
 #[component]
 pub fn AdminRoleRequired() -> impl IntoView {
     let session = use_session();
-    let navigate = StoredValue::new_local(use_navigate());
+    let location = use_location();
     let switch_user = move |_| {
-        navigate
-            .with_value(|navigate| navigate(&routes::sign_in(None), NavigateOptions::default()));
+        location.navigate(&routes::sign_in(None), false);
         session.sign_out();
     };
     view! {

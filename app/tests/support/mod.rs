@@ -4,6 +4,7 @@
 
 use app::{
     components::toast::Toasts,
+    router::Location,
     session::{Session, SessionCtx},
 };
 use leptos::prelude::*;
@@ -35,7 +36,7 @@ extern "C" {
     ) -> js_sys::Promise;
 }
 
-/// A component mounted in its own element of the test page, with the app's contexts and a router.
+/// A component mounted in its own element of the test page, with the app's contexts.
 pub struct Mounted {
     pub host: web_sys::HtmlElement,
     _handle: Box<dyn std::any::Any>,
@@ -66,12 +67,11 @@ where
 {
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
-    // The router wants `Send` children; everything here stays on the one browser thread.
-    let view = send_wrapper::SendWrapper::new(view);
     let handle = leptos::mount::mount_to(host.clone(), move || {
         provide_context(SessionCtx::new(session));
         provide_context(Toasts::new());
-        view! { <leptos_router::components::Router>{(view.take())()}</leptos_router::components::Router> }
+        provide_context(Location::at("/"));
+        view()
     });
     Mounted {
         host,

@@ -3,24 +3,19 @@
 use std::time::Duration;
 
 use leptos::{html, prelude::*};
-use leptos_router::{
-    NavigateOptions,
-    components::A,
-    hooks::{use_navigate, use_query_map},
-};
 use webhook_api::{Endpoint, EndpointSortField, Ordering};
 
 use super::{DeleteEndpointDialog, EndpointTable};
 use crate::{
-    api::{self, ApiError},
+    api,
     components::{
-        error_panel::ErrorPanel,
         pagination::{PageSizeSelect, Pagination},
+        remote::{Remote, loaded},
         skeleton::TableSkeleton,
     },
     query::{ListQuery, PageInfo},
+    router::use_location,
     routes,
-    session::use_session,
 };
 
 /// The server's default order.
@@ -31,44 +26,30 @@ pub const DEFAULT_ORDERING: Ordering<EndpointSortField> = Ordering {
 
 #[component]
 pub fn EndpointList() -> impl IntoView {
-    let session = use_session();
-    let query_map = use_query_map();
+    let location = use_location();
     let query = Memo::new(move |_| {
-        query_map.with(|q| ListQuery::<EndpointSortField>::from_query(|name| q.get(name)))
+        location.with_query(|get| ListQuery::<EndpointSortField>::from_query(get))
     });
-    let navigate = StoredValue::new_local(use_navigate());
     let go = move |next: ListQuery<EndpointSortField>, replace: bool| {
-        navigate.with_value(|navigate| {
-            navigate(
-                &routes::endpoints_with(&next),
-                NavigateOptions {
-                    replace,
-                    scroll: false,
-                    ..Default::default()
-                },
-            )
-        })
+        location.navigate(&routes::endpoints_with(&next), replace)
     };
 
-    let page = LocalResource::new(move || {
+    let page = Remote::new(move |client| {
         let query = query.get();
-        let client = session.client();
         async move { api::endpoints(&client, &query).await }
     });
-    let (loading, set_loading) = signal(false);
     let to_delete = RwSignal::new(None::<Endpoint>);
     let on_deleted = move |deleted: Endpoint| {
         to_delete.set(None);
         // The last row of a later page: show the page before, which still has rows.
         let q = query.get_untracked();
-        let was_last_row = page
-            .get_untracked()
-            .and_then(Result::ok)
-            .is_some_and(|p| p.results.len() == 1 && p.results[0].id == deleted.id);
+        let was_last_row = page.with_loaded_untracked(|p| {
+            p.is_some_and(|p| p.results.len() == 1 && p.results[0].id == deleted.id)
+        });
         if was_last_row && q.page > 1 {
             go(q.with_page(q.page - 1), true);
         } else {
-            page.refetch();
+            page.reload();
         }
     };
 
@@ -76,42 +57,33 @@ pub fn EndpointList() -> impl IntoView {
         <section class="page" aria-labelledby="endpoints-title">
             <header class="page-header">
                 <h1 id="endpoints-title">"Endpoints"</h1>
-                <A href=routes::endpoint_new() attr:class="button primary">
+                <a href=routes::endpoint_new() class="button primary">
                     "New endpoint"
-                </A>
+                </a>
             </header>
             <div class="toolbar">
                 <SearchBox
                     value=Signal::derive(move || query.with(|q| q.search.clone()))
-                    on_search=Callback::new(move |text: String| go(query.get_untracked().with_search(&text), true))
+                    on_search=Callback::new(move |text: String| {
+                        // The first keystrokes of a search add a history entry; refining it replaces that entry.
+                        let current = query.get_untracked();
+                        go(current.with_search(&text), !current.search.is_empty())
+                    })
                 />
                 <PageSizeSelect
                     size=Signal::derive(move || query.with(|q| q.size))
                     on_change=Callback::new(move |size| go(query.get_untracked().with_size(size), false))
                 />
             </div>
-            <Transition
-                fallback=|| view! { <TableSkeleton rows=6 columns=7 /> }
-                set_pending=set_loading
-            >
-                <ErrorBoundary fallback=move |errors| {
-                    view! {
-                        <ErrorPanel
-                            errors
-                            title="Could not load the endpoints"
-                            retry=Callback::new(move |()| page.refetch())
-                        />
-                    }
-                }>
-                    <div class="list-body" class=("is-loading", move || loading.get()) aria-busy=move || loading.get().to_string()>
-                        {move || Suspend::new(async move {
-                            let data = page.await?;
-                            let q = query.get_untracked();
-                            Ok::<_, ApiError>(view! { <EndpointPage data query=q to_delete /> })
-                        })}
-                    </div>
-                </ErrorBoundary>
-            </Transition>
+            {loaded(
+                page,
+                "Could not load the endpoints",
+                || view! { <TableSkeleton rows=6 columns=7 /> }.into_any(),
+                move |data| {
+                    let q = query.get_untracked();
+                    view! { <EndpointPage data query=q to_delete /> }.into_any()
+                },
+            )}
             <Show when=move || to_delete.with(Option::is_some)>
                 <DeleteEndpointDialog
                     endpoint=to_delete.get_untracked().expect("shown only with an endpoint")
@@ -140,7 +112,7 @@ fn EndpointPage(
             <div class="empty-state">
                 <h2>"No endpoints yet"</h2>
                 <p>"An endpoint is a URL of yours that receives the community's events as they happen."</p>
-                <A href=routes::endpoint_new() attr:class="button primary">"Create the first endpoint"</A>
+                <a href=routes::endpoint_new() class="button primary">"Create the first endpoint"</a>
             </div>
         }
         .into_any();

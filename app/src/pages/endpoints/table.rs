@@ -1,7 +1,6 @@
 //! The endpoint table: one row per endpoint, sortable headers, the active switch.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use webhook_api::{Endpoint, EndpointPatch, EndpointSortField, Subscription};
 
 use super::list::DEFAULT_ORDERING;
@@ -108,9 +107,7 @@ fn EndpointRow(endpoint: Endpoint, on_delete: Callback<Endpoint>) -> impl IntoVi
             </td>
             <td class="col-actions">
                 <span class="row-actions">
-                    <A href=routes::endpoint_edit(id) attr:class="button small" attr:aria-label=format!("Edit {}", endpoint.target)>
-                        "Edit"
-                    </A>
+                    <a href=routes::endpoint_edit(id) class="button small" aria-label=format!("Edit {}", endpoint.target)>"Edit"</a>
                     <button
                         type="button"
                         class="button small danger-text"

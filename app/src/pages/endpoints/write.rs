@@ -1,77 +1,56 @@
 //! `/endpoints/new` and `/endpoints/:id/edit`: the form, once the catalog (and the endpoint) loaded.
 
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_params},
-};
 
 use super::form::{EndpointForm, SaveAction};
 use crate::{
-    api::{self, ApiError},
-    components::{error_panel::ErrorPanel, skeleton::BlockSkeleton, toast::use_toasts},
+    api,
+    components::{
+        remote::{Remote, loaded},
+        skeleton::BlockSkeleton,
+        toast::use_toasts,
+    },
     form::EndpointDraft,
-    routes::{self, EndpointParams},
+    router::use_location,
+    routes,
     session::use_session,
 };
 
 #[component]
 pub fn EndpointNew() -> impl IntoView {
-    let session = use_session();
-    let catalog = LocalResource::new(move || {
-        let client = session.client();
-        async move { api::catalog(&client).await }
-    });
+    let catalog = Remote::new(|client| async move { api::catalog(&client).await });
     let save = save_action(None);
     view! {
         <section class="page" aria-labelledby="new-endpoint-title">
             <header class="page-header">
                 <h1 id="new-endpoint-title">"New endpoint"</h1>
             </header>
-            <Transition fallback=|| view! { <BlockSkeleton lines=8 /> }>
-                <ErrorBoundary fallback=move |errors| {
+            {loaded(
+                catalog,
+                "Could not load the event catalog",
+                skeleton,
+                move |catalog| {
                     view! {
-                        <ErrorPanel
-                            errors
-                            title="Could not load the event catalog"
-                            retry=Callback::new(move |()| catalog.refetch())
+                        <EndpointForm
+                            initial=EndpointDraft::default()
+                            catalog
+                            save
+                            submit_label="Create endpoint"
+                            cancel_href=routes::endpoints()
                         />
                     }
-                }>
-                    {move || Suspend::new(async move {
-                        let catalog = catalog.await?;
-                        Ok::<_, ApiError>(view! {
-                            <EndpointForm
-                                initial=EndpointDraft::default()
-                                catalog
-                                save
-                                submit_label="Create endpoint"
-                                cancel_href=routes::endpoints()
-                            />
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+                    .into_any()
+                },
+            )}
         </section>
     }
 }
 
 #[component]
-pub fn EndpointEdit() -> impl IntoView {
-    let session = use_session();
-    let params = use_params::<EndpointParams>();
-    let id = Memo::new(move |_| params.with(|p| p.as_ref().ok().and_then(|p| p.id)));
-    let data = LocalResource::new(move || {
-        let id = id.get();
-        let client = session.client();
-        async move {
-            let Some(id) = id else {
-                return Err(not_found());
-            };
-            let (endpoint, catalog) =
-                futures::join!(api::endpoint(&client, id), api::catalog(&client));
-            Ok((endpoint?, catalog?))
-        }
+pub fn EndpointEdit(id: u64) -> impl IntoView {
+    let data = Remote::new(move |client| async move {
+        let (endpoint, catalog) = futures::join!(api::endpoint(&client, id), api::catalog(&client));
+        Ok((endpoint?, catalog?))
     });
     let save = save_action(Some(id));
     view! {
@@ -79,44 +58,40 @@ pub fn EndpointEdit() -> impl IntoView {
             <header class="page-header">
                 <h1 id="edit-endpoint-title">"Edit endpoint"</h1>
             </header>
-            <Transition fallback=|| view! { <BlockSkeleton lines=8 /> }>
-                <ErrorBoundary fallback=move |errors| {
+            {loaded(
+                data,
+                "Could not load the endpoint",
+                skeleton,
+                move |(endpoint, catalog)| {
                     view! {
-                        <ErrorPanel
-                            errors
-                            title="Could not load the endpoint"
-                            retry=Callback::new(move |()| data.refetch())
+                        <p class="page-subtitle target">{endpoint.target.clone()}</p>
+                        <EndpointForm
+                            initial=EndpointDraft::from_endpoint(&endpoint)
+                            catalog
+                            save
+                            submit_label="Save changes"
+                            cancel_href=routes::endpoints()
                         />
                     }
-                }>
-                    {move || Suspend::new(async move {
-                        let (endpoint, catalog) = data.await?;
-                        Ok::<_, ApiError>(view! {
-                            <p class="page-subtitle target">{endpoint.target.clone()}</p>
-                            <EndpointForm
-                                initial=EndpointDraft::from_endpoint(&endpoint)
-                                catalog
-                                save
-                                submit_label="Save changes"
-                                cancel_href=routes::endpoints()
-                            />
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+                    .into_any()
+                },
+            )}
         </section>
     }
 }
 
+fn skeleton() -> AnyView {
+    view! { <BlockSkeleton lines=8 /> }.into_any()
+}
+
 /// Create (no id) or full update, then a toast and back to the endpoints.
-fn save_action(id: Option<Memo<Option<u64>>>) -> SaveAction {
+fn save_action(id: Option<u64>) -> SaveAction {
     let session = use_session();
     let toasts = use_toasts();
-    let navigate = StoredValue::new_local(use_navigate());
+    let location = use_location();
     Action::new_local(move |draft: &EndpointDraft| {
         let body = draft.to_write();
         let client = session.client();
-        let id = id.and_then(|id| id.get_untracked());
         async move {
             let saved = match id {
                 Some(id) => api::update_endpoint(&client, id, &body).await,
@@ -126,9 +101,7 @@ fn save_action(id: Option<Memo<Option<u64>>>) -> SaveAction {
                 Ok(endpoint) => {
                     let verb = if id.is_some() { "Saved" } else { "Created" };
                     toasts.success(format!("{verb} {}", endpoint.target));
-                    navigate.with_value(|navigate| {
-                        navigate(&routes::endpoints(), NavigateOptions::default())
-                    });
+                    location.navigate(&routes::endpoints(), false);
                 }
                 Err(error) => {
                     session.report(error);
@@ -137,12 +110,4 @@ fn save_action(id: Option<Memo<Option<u64>>>) -> SaveAction {
             saved
         }
     })
-}
-
-fn not_found() -> ApiError {
-    ApiError::Http {
-        status: 404,
-        body: None,
-        retry_after: None,
-    }
 }

@@ -1,0 +1,447 @@
+//! Issue 5 end to end: sign-in, the endpoint table, create, edit, delete, roles and the session.
+
+use e2e::{Ctx, browser_test};
+
+/// WebDriver's key code for Escape.
+const ESCAPE: &str = "\u{E00C}";
+
+/// An empty store with `n` endpoints on the sink, created in order (`hooks00` first).
+async fn endpoints_on_the_sink(ctx: &Ctx, n: usize) -> Vec<webhook_api::Endpoint> {
+    let api = ctx.api();
+    api.reset(false).await;
+    let mut created = Vec::new();
+    for i in 0..n {
+        let target = format!("{}?hooks{i:02}", api.sink_url("shop"));
+        created.push(
+            api.create_endpoint(&target, &["comment.created", "user.created"])
+                .await,
+        );
+    }
+    created
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_with_the_password_shows_the_user_and_the_endpoints() {
+    browser_test("sign-in-password", |ctx| async move {
+        ctx.goto("/endpoints").await;
+        ctx.find("#sign-in-username").await;
+        ctx.sign_in("admin", "admin").await;
+        ctx.wait_for_path("/endpoints").await;
+        assert_eq!(ctx.find(".user-role").await.text().await.unwrap(), "admin");
+        let seeded = ctx.api().get("/api/v2/webhook/endpoint/").await["count"]
+            .as_u64()
+            .unwrap();
+        ctx.find("table.endpoints-table tbody tr").await;
+        let rows = ctx
+            .client
+            .find_all(fantoccini::Locator::Css("tbody tr"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len() as u64, seeded.min(20));
+        ctx.find_text(".pagination-summary", &format!("of {seeded} endpoints"))
+            .await;
+        ctx.screenshot("endpoints").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_says_so_on_the_sign_in_page() {
+    browser_test("sign-in-wrong", |ctx| async move {
+        ctx.goto("/sign-in").await;
+        ctx.type_into("#sign-in-username", "admin").await;
+        ctx.type_into("#sign-in-password", "not-the-password").await;
+        ctx.click("form button[type=submit]").await;
+        ctx.find_text(".form-error", "Wrong username or password.")
+            .await;
+        assert_eq!(ctx.path().await, "/sign-in");
+        ctx.screenshot("wrong-password").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endpoint_created_through_the_form_appears_in_the_table() {
+    browser_test("create-endpoint", |ctx| async move {
+        ctx.api().reset(false).await;
+        ctx.sign_in("admin", "admin").await;
+        ctx.find_text(".empty-state h2", "No endpoints yet").await;
+        ctx.screenshot("empty").await;
+        ctx.click_text(".empty-state a", "Create the first endpoint")
+            .await;
+        ctx.wait_for_path("/endpoints/new").await;
+
+        let target = ctx.api().sink_url("orders");
+        ctx.type_into("#endpoint-target", &target).await;
+        ctx.type_into("#endpoint-description", "Order sync").await;
+        ctx.click("input[aria-label='All comment events']").await;
+        ctx.click("input[value='user.created']").await;
+        ctx.find_text(".picker-count", "5 of 38 selected").await;
+        ctx.screenshot("form").await;
+        ctx.click_text("form button[type=submit]", "Create endpoint")
+            .await;
+        ctx.find_text(".toast-text", &format!("Created {target}"))
+            .await;
+
+        ctx.goto("/endpoints").await;
+        let row = ctx.find_text("tbody tr", &target).await;
+        let text = row.text().await.unwrap();
+        assert!(
+            text.contains("Order sync") && text.contains("5 events"),
+            "{text}"
+        );
+        let stored = ctx.api().get("/api/v2/webhook/endpoint/").await;
+        let events: Vec<&str> = stored["results"][0]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(events.len(), 5);
+        assert!(events.contains(&"comment.restored") && events.contains(&"user.created"));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sorting_paging_and_searching_live_in_the_url() {
+    browser_test("sort-page-search", |ctx| async move {
+        endpoints_on_the_sink(&ctx, 25).await;
+        ctx.sign_in("admin", "admin").await;
+        ctx.find_text(".pagination-summary", "1–20 of 25 endpoints")
+            .await;
+        assert!(
+            ctx.find("tbody tr")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("hooks24"),
+            "newest first"
+        );
+
+        ctx.click("th.col-created a").await;
+        ctx.wait_for_path("/endpoints?ordering=created_at").await;
+        ctx.find_text("tbody tr:first-child .target", "hooks00")
+            .await;
+        assert_eq!(
+            ctx.find("th.col-created")
+                .await
+                .attr("aria-sort")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("ascending")
+        );
+
+        ctx.click("a[aria-label='Next page']").await;
+        ctx.wait_for_path("/endpoints?ordering=created_at&page=2")
+            .await;
+        ctx.find_text(".pagination-summary", "21–25 of 25 endpoints")
+            .await;
+        ctx.find_text("tbody tr:first-child .target", "hooks20")
+            .await;
+        ctx.screenshot("page-2").await;
+
+        ctx.select(".page-size select", "10").await;
+        ctx.wait_for_path("/endpoints?ordering=created_at&page=3&size=10")
+            .await;
+        ctx.find_text(".pagination-summary", "21–25 of 25 endpoints")
+            .await;
+
+        ctx.type_into("#endpoint-search", "hooks1").await;
+        ctx.wait_for_path("/endpoints?search=hooks1&ordering=created_at&size=10")
+            .await;
+        ctx.find_text(".pagination-summary", "1–10 of 10 endpoints")
+            .await;
+        ctx.find_text("tbody tr:first-child .target", "hooks10")
+            .await;
+
+        ctx.reload().await;
+        ctx.find_text(".pagination-summary", "1–10 of 10 endpoints")
+            .await;
+        assert_eq!(
+            ctx.find("#endpoint-search")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("hooks1")
+        );
+
+        ctx.client.back().await.unwrap();
+        ctx.wait_for_path("/endpoints?ordering=created_at&page=3&size=10")
+            .await;
+        ctx.find_text(".pagination-summary", "21–25 of 25 endpoints")
+            .await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_active_switch_patches_the_endpoint_in_place() {
+    browser_test("active-switch", |ctx| async move {
+        let endpoint = endpoints_on_the_sink(&ctx, 1).await.remove(0);
+        ctx.sign_in("admin", "admin").await;
+        let switch = ctx.find("tbody input[role=switch]").await;
+        assert_eq!(
+            switch.prop("checked").await.unwrap().as_deref(),
+            Some("true")
+        );
+        switch.click().await.unwrap();
+        ctx.find_text("tbody .switch-label", "Off").await;
+        ctx.wait_for_absence("tbody input[role=switch][disabled]", None)
+            .await;
+        assert!(!ctx.api().endpoint(endpoint.id).await.is_active);
+
+        ctx.reload().await;
+        let switch = ctx.find("tbody input[role=switch]").await;
+        assert_eq!(
+            switch.prop("checked").await.unwrap().as_deref(),
+            Some("false")
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn editing_an_endpoint_saves_the_new_values() {
+    browser_test("edit-endpoint", |ctx| async move {
+        let endpoint = endpoints_on_the_sink(&ctx, 1).await.remove(0);
+        ctx.sign_in("admin", "admin").await;
+        ctx.click_text("tbody a.button", "Edit").await;
+        ctx.wait_for_path(&format!("/endpoints/{}/edit", endpoint.id))
+            .await;
+        ctx.find("input[value='comment.created']").await;
+        ctx.type_into("#endpoint-description", "Renamed by the e2e test")
+            .await;
+        ctx.click("input[value='user.created']").await;
+        ctx.click("#endpoint-ssl").await;
+        ctx.find_text(".callout.warn", "Verification is off.").await;
+        ctx.screenshot("form").await;
+        ctx.click_text("form button[type=submit]", "Save changes")
+            .await;
+        ctx.find_text(".toast-text", "Saved").await;
+
+        let saved = ctx.api().endpoint(endpoint.id).await;
+        assert_eq!(saved.description, "Renamed by the e2e test");
+        assert!(!saved.ssl_cert_verification);
+        let types: Vec<_> = saved.events.iter().map(|s| s.event_type.as_str()).collect();
+        assert_eq!(types, ["comment.created"]);
+    })
+    .await;
+}
+
+/// Replaces the target of the next endpoint create with one the server refuses, as a server whose
+/// rules are stricter than the console's would.
+const REWRITE_TARGET_JS: &str = r#"
+const original = window.fetch;
+window.fetch = async (input, init) => {
+  if (input instanceof Request && input.method === "POST" && input.url.endsWith("/api/v2/webhook/endpoint/")) {
+    const body = JSON.parse(await input.text());
+    body.target = "ftp://refused.example/";
+    input = new Request(input.url, { method: "POST", headers: input.headers, body: JSON.stringify(body) });
+  }
+  return original(input, init);
+};
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_error_from_the_server_shows_next_to_its_field() {
+    browser_test("server-field-error", |ctx| async move {
+        ctx.sign_in("admin", "admin").await;
+        ctx.goto("/endpoints/new").await;
+        ctx.find(".picker-group").await;
+        ctx.eval(REWRITE_TARGET_JS).await;
+        ctx.type_into("#endpoint-target", "https://accepted.example/hook")
+            .await;
+        ctx.click("input[value='post.created']").await;
+        ctx.click_text("form button[type=submit]", "Create endpoint")
+            .await;
+        ctx.find_text("#endpoint-target-errors .field-error", "Enter a valid URL.")
+            .await;
+        ctx.find_text(".form-error", "Some fields need attention.")
+            .await;
+        assert_eq!(
+            ctx.find("#endpoint-target")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("https://accepted.example/hook"),
+            "what was typed stays"
+        );
+        assert_eq!(ctx.path().await, "/endpoints/new");
+        ctx.screenshot("field-error").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_asks_first_names_the_target_and_removes_the_row() {
+    browser_test("delete-endpoint", |ctx| async move {
+        let endpoints = endpoints_on_the_sink(&ctx, 2).await;
+        let doomed = &endpoints[1];
+        ctx.sign_in("admin", "admin").await;
+        let delete = format!("button[aria-label='Delete {}']", doomed.target);
+
+        ctx.click(&delete).await;
+        ctx.find_text("dialog[open] .modal-body", &doomed.target)
+            .await;
+        ctx.screenshot("confirm").await;
+        ctx.press(ESCAPE).await;
+        ctx.wait_for_absence("dialog", None).await;
+        let focused = ctx
+            .eval("return document.activeElement.getAttribute('aria-label')")
+            .await;
+        assert_eq!(
+            focused.as_str(),
+            Some(format!("Delete {}", doomed.target).as_str())
+        );
+
+        ctx.click(&delete).await;
+        ctx.click_text("dialog[open] button", "Delete endpoint")
+            .await;
+        ctx.find_text(".toast-text", &format!("Deleted {}", doomed.target))
+            .await;
+        ctx.wait_for_absence("tbody tr", Some(&doomed.target)).await;
+        ctx.find_text("tbody tr", &endpoints[0].target).await;
+        let (status, _) = ctx
+            .api()
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/v2/webhook/endpoint/{}/", doomed.id),
+                None,
+            )
+            .await;
+        assert_eq!(status, 404);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_token_sees_the_admin_role_required_page() {
+    browser_test("member-token", |ctx| async move {
+        ctx.goto("/endpoints").await;
+        ctx.sign_in_with_token("dev-member-token").await;
+        ctx.find_text("main h1", "Admin role required").await;
+        ctx.find_text("main p", "You are signed in as member").await;
+        ctx.screenshot("forbidden").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_keeps_the_page_and_the_session_in_session_storage_only() {
+    browser_test("reload-session", |ctx| async move {
+        endpoints_on_the_sink(&ctx, 12).await;
+        ctx.sign_in("admin", "admin").await;
+        ctx.goto("/endpoints?page=2&size=10").await;
+        ctx.find_text(".pagination-summary", "11–12 of 12 endpoints").await;
+        ctx.reload().await;
+        ctx.find_text(".pagination-summary", "11–12 of 12 endpoints").await;
+        ctx.find_text(".user-name", "admin").await;
+        assert_eq!(ctx.path().await, "/endpoints?page=2&size=10");
+        let storage = ctx
+            .eval("return [sessionStorage.getItem('webhook-console.session') !== null, localStorage.length]")
+            .await;
+        assert_eq!(storage, serde_json::json!([true, 0]));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_the_server_refuses_signs_in_again_and_returns_to_the_page() {
+    browser_test("expired-session", |ctx| async move {
+        endpoints_on_the_sink(&ctx, 3).await;
+        ctx.sign_in("admin", "admin").await;
+        ctx.goto("/endpoints?size=10").await;
+        ctx.find("tbody tr").await;
+        ctx.eval(
+            "const key = 'webhook-console.session';\
+             const s = JSON.parse(sessionStorage.getItem(key)); s.access_token = 'revoked';\
+             sessionStorage.setItem(key, JSON.stringify(s));",
+        )
+        .await;
+        ctx.reload().await;
+        ctx.wait_for_path("/sign-in?next=%2Fendpoints%3Fsize%3D10")
+            .await;
+        ctx.find_text(".notice", "Your session has ended").await;
+        ctx.screenshot("signed-out").await;
+        ctx.sign_in("admin", "admin").await;
+        ctx.wait_for_path("/endpoints?size=10").await;
+        ctx.find("tbody tr").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_a_form_with_unsaved_changes_asks_first() {
+    browser_test("unsaved-changes", |ctx| async move {
+        ctx.sign_in("admin", "admin").await;
+        ctx.goto("/endpoints/new").await;
+        ctx.type_into("#endpoint-target", "https://half-typed.example")
+            .await;
+        ctx.click_text("header nav a", "Endpoints").await;
+        ctx.find_text("dialog[open] h2", "Discard unsaved changes?")
+            .await;
+        ctx.click_text("dialog[open] button", "Cancel").await;
+        ctx.wait_for_absence("dialog", None).await;
+        assert_eq!(ctx.path().await, "/endpoints/new");
+        assert_eq!(
+            ctx.find("#endpoint-target")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("https://half-typed.example")
+        );
+        ctx.click_text("header nav a", "Endpoints").await;
+        ctx.click_text("dialog[open] button", "Discard changes")
+            .await;
+        ctx.wait_for_path("/endpoints").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_screens_fit_a_phone_and_follow_the_dark_theme() {
+    browser_test("phone-dark", |ctx| async move {
+        ctx.phone_width().await;
+        ctx.goto("/sign-in").await;
+        ctx.find("#sign-in-username").await;
+        ctx.screenshot("sign-in-phone").await;
+        ctx.sign_in("admin", "admin").await;
+        ctx.find("tbody tr").await;
+        let overflow = ctx
+            .eval("return document.documentElement.scrollWidth > window.innerWidth")
+            .await;
+        assert_eq!(
+            overflow,
+            serde_json::Value::Bool(false),
+            "nothing sticks out sideways at 360 px"
+        );
+        ctx.screenshot("endpoints-phone").await;
+        ctx.goto("/endpoints/new").await;
+        ctx.find(".picker-group").await;
+        ctx.screenshot("form-phone").await;
+
+        ctx.dark_theme(true).await;
+        ctx.goto("/endpoints").await;
+        ctx.find("tbody tr").await;
+        let background = ctx
+            .eval("return getComputedStyle(document.body).backgroundColor")
+            .await;
+        assert_eq!(background.as_str(), Some("rgb(15, 18, 23)"));
+        ctx.screenshot("endpoints-phone-dark").await;
+        ctx.desktop_width().await;
+        ctx.screenshot("endpoints-dark").await;
+        ctx.goto("/endpoints/new").await;
+        ctx.find(".picker-group").await;
+        ctx.screenshot("form-dark").await;
+    })
+    .await;
+}
