@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-/// Epoch milliseconds, updated every second (a context value).
+/// Epoch milliseconds, updated every second (a context value; tests provide one they move by hand).
 #[derive(Clone, Copy)]
-pub struct Clock(ReadSignal<f64>);
+pub struct Clock(pub ReadSignal<f64>);
 
 /// Starts the clock for the whole app.
 pub fn provide_clock() {
@@ -18,14 +18,6 @@ pub fn provide_clock() {
         on_cleanup(move || handle.clear());
     }
     provide_context(Clock(now));
-}
-
-/// The current time, tracked when a clock is provided (else read once).
-pub fn now() -> f64 {
-    match use_context::<Clock>() {
-        Some(Clock(now)) => now.get(),
-        None => js_sys::Date::now(),
-    }
 }
 
 /// A reader of the clock to move into closures: `let now = use_now(); move || now()`.

@@ -4,25 +4,29 @@
 //! in [`routes`]); screens are in [`pages`], reusable pieces in [`components`], the API client in [`api`].
 //! Logic that is not
 //! rendering lives in plain modules with plain tests: [`routes`], [`query`], [`time`], [`form`],
-//! [`event_selection`].
+//! [`event_selection`], [`outcome`], [`json_tree`], [`response_body`], [`snippets`].
 
 pub mod api;
 pub mod clock;
 pub mod components;
 pub mod event_selection;
 pub mod form;
+pub mod json_tree;
+pub mod outcome;
 pub mod pages;
 pub mod query;
+pub mod response_body;
 pub mod router;
 pub mod routes;
 pub mod session;
+pub mod snippets;
 pub mod time;
 
 use leptos::prelude::*;
 
 use crate::{
     components::{layout::Layout, toast::Toasts},
-    pages::signed_in::Screens,
+    pages::{signature_tool::SignatureToolInput, signed_in::Screens},
     session::SessionCtx,
 };
 
@@ -34,6 +38,7 @@ pub fn App() -> impl IntoView {
     session.keep_fresh();
     provide_context(Toasts::new());
     clock::provide_clock();
+    SignatureToolInput::provide();
     router::provide_router();
     view! {
         <Layout>

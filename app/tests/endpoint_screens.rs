@@ -78,7 +78,7 @@ async fn the_table_shows_one_row_per_endpoint_with_its_fields() {
             .one("tbody tr:first-child .target")
             .get_attribute("href")
             .as_deref(),
-        Some(routes::endpoint_edit(1).as_str())
+        Some(routes::endpoint(1).as_str())
     );
 }
 

@@ -21,7 +21,10 @@ async fn signed_in_the_header_shows_navigation_and_the_user() {
         view! { <Layout><p class="probe">"content"</p></Layout> }
     });
     settle().await;
-    assert_eq!(mounted.texts("header nav a"), ["Endpoints"]);
+    assert_eq!(
+        mounted.texts("header nav a"),
+        ["Endpoints", "Events", "Signature tool"]
+    );
     assert_eq!(mounted.text(".user-name"), "adminadmin");
     assert_eq!(mounted.text(".user-menu button"), "Sign out");
     assert_eq!(mounted.text("main .probe"), "content");

@@ -23,12 +23,13 @@ const TEST_TIMEOUT: Duration = Duration::from_secs(240);
 /// The longest [`Ctx::find`] waits for something to show.
 pub const WAIT_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Calls back with the first element matching `css` (whose text contains `text`, unless null) as soon as
+/// Calls back with the first element matching `css` (whose text contains `text`, or every one of a list of
+/// texts, unless null) as soon as
 /// the DOM holds one, or with null after `timeout` ms.
 const WAIT_FOR_ELEMENT_JS: &str = r#"
 const [css, text, timeout, done] = arguments;
 const match = () => [...document.querySelectorAll(css)]
-  .find((el) => text === null || el.textContent.includes(text)) || null;
+  .find((el) => text === null || [].concat(text).every((t) => el.textContent.includes(t))) || null;
 const now = match();
 if (now) { done(now); return; }
 const observer = new MutationObserver(() => {
@@ -95,18 +96,30 @@ impl Ctx {
         self.wait_for_element(css, Some(text)).await
     }
 
+    /// Waits for an element matching `css` whose text contains every one of `texts`.
+    pub async fn find_texts(&self, css: &str, texts: &[&str]) -> Element {
+        self.wait_for_element_matching(css, serde_json::json!(texts), &texts.join("` and `"))
+            .await
+    }
+
+    async fn wait_for_element(&self, css: &str, text: Option<&str>) -> Element {
+        self.wait_for_element_matching(css, text.into(), text.unwrap_or_default())
+            .await
+    }
+
     /// Resolves as soon as the page holds a match: a MutationObserver in the page reports it, so nothing
     /// polls. Fails after [`WAIT_TIMEOUT`].
-    async fn wait_for_element(&self, css: &str, text: Option<&str>) -> Element {
+    async fn wait_for_element_matching(
+        &self,
+        css: &str,
+        text: serde_json::Value,
+        described: &str,
+    ) -> Element {
         let found = self
             .client
             .execute_async(
                 WAIT_FOR_ELEMENT_JS,
-                vec![
-                    css.into(),
-                    text.into(),
-                    (WAIT_TIMEOUT.as_millis() as u64).into(),
-                ],
+                vec![css.into(), text, (WAIT_TIMEOUT.as_millis() as u64).into()],
             )
             .await
             .unwrap_or_else(|e| panic!("waiting for `{css}` failed: {e}"));
@@ -114,9 +127,12 @@ impl Ctx {
             .as_object()
             .and_then(|object| object.values().next())
             .and_then(|id| id.as_str())
-            .unwrap_or_else(|| match text {
-                Some(text) => panic!("no `{css}` shows `{text}` within {WAIT_TIMEOUT:?}"),
-                None => panic!("no `{css}` within {WAIT_TIMEOUT:?}"),
+            .unwrap_or_else(|| {
+                if described.is_empty() {
+                    panic!("no `{css}` within {WAIT_TIMEOUT:?}")
+                } else {
+                    panic!("no `{css}` shows `{described}` within {WAIT_TIMEOUT:?}")
+                }
             });
         Element::from_element_id(self.client.clone(), reference.to_owned().into())
     }
@@ -157,41 +173,88 @@ impl Ctx {
 
     /// Waits until no `css` element (containing `text`) is left.
     pub async fn wait_for_absence(&self, css: &str, text: Option<&str>) {
+        self.wait_for_absence_within(css, text, WAIT_TIMEOUT).await;
+    }
+
+    /// [`Ctx::wait_for_absence`] for something that takes longer (e.g. a 60 s timer).
+    pub async fn wait_for_absence_within(&self, css: &str, text: Option<&str>, timeout: Duration) {
+        // The in-page wait must not outlast the session's script timeout.
+        let script_timeout = (timeout + Duration::from_secs(10)).max(Duration::from_secs(30));
+        self.client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(script_timeout),
+                None,
+                None,
+            ))
+            .await
+            .expect("script timeout");
         let gone = self
             .client
             .execute_async(
                 WAIT_FOR_ABSENCE_JS,
-                vec![
-                    css.into(),
-                    text.into(),
-                    (WAIT_TIMEOUT.as_millis() as u64).into(),
-                ],
+                vec![css.into(), text.into(), (timeout.as_millis() as u64).into()],
             )
             .await
             .expect("waiting for absence");
         assert_eq!(
             gone,
             serde_json::Value::Bool(true),
-            "`{css}` {text:?} is still there after {WAIT_TIMEOUT:?}"
+            "`{css}` {text:?} is still there after {timeout:?}"
         );
+    }
+
+    /// Lets the page use the clipboard (headless Chromium asks for permission otherwise).
+    pub async fn allow_clipboard(&self) {
+        self.devtools(
+            "Browser.grantPermissions",
+            serde_json::json!({
+                "origin": self.base_url,
+                "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
+            }),
+        )
+        .await;
+    }
+
+    /// What the page's clipboard holds.
+    pub async fn clipboard(&self) -> String {
+        let text = self
+            .client
+            .execute_async(
+                "const done = arguments[0];\
+                 navigator.clipboard.readText().then(done, (e) => done('ERR ' + e));",
+                vec![],
+            )
+            .await
+            .expect("reading the clipboard");
+        text.as_str().unwrap_or_default().to_owned()
     }
 
     /// Clicks the first `css` element (waiting for it).
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click on `{css}`: {e}"));
+        let element = self.find(css).await;
+        self.click_element(element, css).await;
     }
 
     /// Clicks the first `css` element whose text contains `text`.
     pub async fn click_text(&self, css: &str, text: &str) {
-        self.find_text(css, text)
+        let element = self.find_text(css, text).await;
+        self.click_element(element, &format!("{css} `{text}`"))
+            .await;
+    }
+
+    /// Scrolls `element` to the middle of the window first, so that the sticky header cannot cover it.
+    pub async fn click_element(&self, element: Element, described: &str) {
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+                vec![serde_json::to_value(&element).expect("an element reference")],
+            )
             .await
+            .unwrap_or_else(|e| panic!("scroll to {described}: {e}"));
+        element
             .click()
             .await
-            .unwrap_or_else(|e| panic!("click on `{css}` `{text}`: {e}"));
+            .unwrap_or_else(|e| panic!("click on {described}: {e}"));
     }
 
     /// Chooses the option with `value` in the `css` select, as picking it from the list does (WebDriver's

@@ -22,6 +22,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Show when=move || session.is_signed_in()>
                 <nav aria-label="Main">
                     <NavLink href=routes::endpoints()>"Endpoints"</NavLink>
+                    <NavLink href=routes::events()>"Events"</NavLink>
+                    <NavLink href=routes::signature_tool()>"Signature tool"</NavLink>
                 </nav>
                 <UserMenu />
             </Show>

@@ -1,12 +1,15 @@
 //! Reusable pieces of the screens.
 
+pub mod copy_button;
 pub mod datetime;
 pub mod dialog;
 pub mod error_panel;
 pub mod event_picker;
 pub mod field;
+pub mod json_viewer;
 pub mod layout;
 pub mod pagination;
+pub mod password_dialog;
 pub mod remote;
 pub mod skeleton;
 pub mod sort_header;

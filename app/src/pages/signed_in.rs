@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{endpoints, not_found, sign_in};
+use super::{attempts, endpoints, events, not_found, sign_in, signature_tool};
 use crate::{
     router::use_location,
     routes::{self, Route},
@@ -56,13 +56,12 @@ fn screen(route: Route) -> AnyView {
         Route::SignIn => view! { <sign_in::SignIn /> }.into_any(),
         Route::Endpoints => view! { <endpoints::EndpointList /> }.into_any(),
         Route::EndpointNew => view! { <endpoints::EndpointNew /> }.into_any(),
+        Route::Endpoint(id) => view! { <endpoints::EndpointDetail id /> }.into_any(),
         Route::EndpointEdit(id) => view! { <endpoints::EndpointEdit id /> }.into_any(),
-        // The endpoint detail, attempts, event catalog and signature tool come with issue 6.
-        Route::Endpoint(_)
-        | Route::Attempts(_)
-        | Route::Events
-        | Route::SignatureTool
-        | Route::NotFound => view! { <not_found::NotFound /> }.into_any(),
+        Route::Attempts(id) => view! { <attempts::AttemptsPage id /> }.into_any(),
+        Route::Events => view! { <events::EventCatalog /> }.into_any(),
+        Route::SignatureTool => view! { <signature_tool::SignatureTool /> }.into_any(),
+        Route::NotFound => view! { <not_found::NotFound /> }.into_any(),
     }
 }
 

@@ -74,7 +74,7 @@ fn EndpointRow(endpoint: Endpoint, on_delete: Callback<Endpoint>) -> impl IntoVi
     view! {
         <tr data-endpoint-id=id.to_string()>
             <td class="col-target">
-                <a class="target" href=routes::endpoint_edit(id) title=endpoint.target.clone()>
+                <a class="target" href=routes::endpoint(id) title=endpoint.target.clone()>
                     {endpoint.target.clone()}
                 </a>
             </td>

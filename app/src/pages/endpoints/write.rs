@@ -70,7 +70,7 @@ pub fn EndpointEdit(id: u64) -> impl IntoView {
                             catalog
                             save
                             submit_label="Save changes"
-                            cancel_href=routes::endpoints()
+                            cancel_href=routes::endpoint(endpoint.id)
                         />
                     }
                     .into_any()
@@ -84,7 +84,7 @@ fn skeleton() -> AnyView {
     view! { <BlockSkeleton lines=8 /> }.into_any()
 }
 
-/// Create (no id) or full update, then a toast and back to the endpoints.
+/// Create (no id) or full update, then a toast and on to the endpoint's page.
 fn save_action(id: Option<u64>) -> SaveAction {
     let session = use_session();
     let toasts = use_toasts();
@@ -101,7 +101,7 @@ fn save_action(id: Option<u64>) -> SaveAction {
                 Ok(endpoint) => {
                     let verb = if id.is_some() { "Saved" } else { "Created" };
                     toasts.success(format!("{verb} {}", endpoint.target));
-                    location.navigate(&routes::endpoints(), false);
+                    location.navigate(&routes::endpoint(endpoint.id), false);
                 }
                 Err(error) => {
                     session.report(error);

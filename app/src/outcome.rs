@@ -1,0 +1,188 @@
+//! What became of a delivery attempt, in words and as a CSS class.
+
+use webhook_api::{Attempt, DeliveryError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A 2xx came back.
+    Delivered,
+    /// It failed and another try is scheduled (`next_retry`).
+    RetryScheduled,
+    /// It failed and nothing more will be tried.
+    Failed,
+    /// Not sent yet.
+    Pending,
+}
+
+impl Outcome {
+    /// The class suffix and a stable name for tests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::RetryScheduled => "retry-scheduled",
+            Self::Failed => "failed",
+            Self::Pending => "pending",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Delivered => "Delivered",
+            Self::RetryScheduled => "Retry scheduled",
+            Self::Failed => "Failed",
+            Self::Pending => "Pending",
+        }
+    }
+
+    /// A symbol beside the colour, so the outcome does not rest on colour alone.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Self::Delivered => "✓",
+            Self::RetryScheduled => "↻",
+            Self::Failed => "✕",
+            Self::Pending => "…",
+        }
+    }
+}
+
+pub fn classify(attempt: &Attempt) -> Outcome {
+    let answered = attempt.http_response_code.is_some() || attempt.error.is_some();
+    match attempt.http_response_code {
+        Some(code) if (200..300).contains(&code) => Outcome::Delivered,
+        _ if attempt.next_retry.is_some() => Outcome::RetryScheduled,
+        _ if !answered && attempt.sent_at.is_none() => Outcome::Pending,
+        _ => Outcome::Failed,
+    }
+}
+
+/// What came back: "200 OK", "Timed out", "No response".
+pub fn response_summary(attempt: &Attempt) -> String {
+    match (attempt.http_response_code, attempt.error) {
+        (Some(code), _) => match reason_phrase(code) {
+            Some(phrase) => format!("{code} {phrase}"),
+            None => code.to_string(),
+        },
+        (None, Some(error)) => error_label(error).to_owned(),
+        (None, None) if attempt.sent_at.is_none() => "Not sent yet".to_owned(),
+        (None, None) => "No response".to_owned(),
+    }
+}
+
+/// Why no HTTP response came, for a person.
+pub fn error_label(error: DeliveryError) -> &'static str {
+    match error {
+        DeliveryError::Timeout => "Timed out",
+        DeliveryError::ConnectionRefused => "Connection refused",
+        DeliveryError::Dns => "Host not found (DNS)",
+        DeliveryError::Tls => "TLS/certificate error",
+        DeliveryError::Other => "Network error",
+    }
+}
+
+fn reason_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        410 => "Gone",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use webhook_api::AttemptEvent;
+
+    use super::*;
+
+    fn attempt(
+        code: Option<u16>,
+        next_retry: Option<&str>,
+        error: Option<DeliveryError>,
+    ) -> Attempt {
+        Attempt {
+            id: 1,
+            created_at: "2024-01-01T00:00:00Z".into(),
+            event: AttemptEvent {
+                id: Some(3),
+                event_type: "user.created".into(),
+                added_at: "2024-01-01T00:00:00Z".into(),
+            },
+            sent_at: Some("2024-01-01T00:00:00Z".into()),
+            http_request_body: "{}".into(),
+            http_request_signature_header: "t=1,v0=00".into(),
+            http_response_code: code,
+            http_response_body: None,
+            next_retry: next_retry.map(Into::into),
+            error,
+            duration_ms: Some(12),
+        }
+    }
+
+    #[test]
+    fn a_2xx_is_delivered() {
+        assert_eq!(
+            classify(&attempt(Some(204), None, None)),
+            Outcome::Delivered
+        );
+    }
+
+    #[test]
+    fn a_failure_with_a_next_retry_has_a_retry_scheduled() {
+        let a = attempt(Some(500), Some("2024-01-01T00:00:05Z"), None);
+        assert_eq!(classify(&a), Outcome::RetryScheduled);
+        let timeout = attempt(
+            None,
+            Some("2024-01-01T00:00:05Z"),
+            Some(DeliveryError::Timeout),
+        );
+        assert_eq!(classify(&timeout), Outcome::RetryScheduled);
+    }
+
+    #[test]
+    fn a_failure_without_a_next_retry_has_failed() {
+        assert_eq!(classify(&attempt(Some(302), None, None)), Outcome::Failed);
+        assert_eq!(
+            classify(&attempt(None, None, Some(DeliveryError::ConnectionRefused))),
+            Outcome::Failed
+        );
+    }
+
+    #[test]
+    fn an_attempt_not_yet_sent_is_pending() {
+        let mut a = attempt(None, None, None);
+        a.sent_at = None;
+        assert_eq!(classify(&a), Outcome::Pending);
+    }
+
+    #[test]
+    fn the_response_reads_as_code_and_phrase_or_the_error() {
+        assert_eq!(
+            response_summary(&attempt(Some(503), None, None)),
+            "503 Service Unavailable"
+        );
+        assert_eq!(response_summary(&attempt(Some(299), None, None)), "299");
+        assert_eq!(
+            response_summary(&attempt(None, None, Some(DeliveryError::Tls))),
+            "TLS/certificate error"
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! `/endpoints/:id`: the endpoint's fields, its subscriptions, actions (edit, activate or deactivate,
+//! delete), the signing secret and the attempts.
+
+use leptos::prelude::*;
+use webhook_api::{Endpoint, EndpointPatch};
+
+use super::{DeleteEndpointDialog, SigningSecretPanel, provide_revealed_secret};
+use crate::{
+    api,
+    components::{
+        datetime::{RelativeTime, exact},
+        remote::{Remote, loaded},
+        skeleton::BlockSkeleton,
+        toast::use_toasts,
+    },
+    pages::attempts::AttemptsView,
+    router::use_location,
+    routes,
+    session::use_session,
+    time,
+};
+
+#[component]
+pub fn EndpointDetail(id: u64) -> impl IntoView {
+    provide_revealed_secret();
+    let endpoint = Remote::new(move |client| async move { api::endpoint(&client, id).await });
+    view! {
+        <section class="page endpoint-detail" aria-labelledby="endpoint-title">
+            <nav class="breadcrumb" aria-label="Breadcrumb">
+                <a href=routes::endpoints()>"Endpoints"</a>
+            </nav>
+            {loaded(
+                endpoint,
+                "Could not load the endpoint",
+                || view! { <BlockSkeleton lines=8 /> }.into_any(),
+                move |loaded| {
+                    view! {
+                        <EndpointSummary endpoint=loaded on_changed=Callback::new(move |()| endpoint.reload()) />
+                    }
+                    .into_any()
+                },
+            )}
+            <AttemptsView id base=routes::endpoint(id) />
+        </section>
+    }
+}
+
+/// Everything but the attempts, for one loaded endpoint.
+#[component]
+fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let location = use_location();
+    let id = endpoint.id;
+    let active = endpoint.is_active;
+    let deleting = RwSignal::new(false);
+    let toggle = Action::new_local(move |_: &()| {
+        let client = session.client();
+        async move {
+            let body = EndpointPatch {
+                is_active: Some(!active),
+                ..Default::default()
+            };
+            match api::patch_endpoint(&client, id, &body).await {
+                Ok(saved) => {
+                    toasts.success(if saved.is_active {
+                        "Endpoint activated"
+                    } else {
+                        "Endpoint deactivated"
+                    });
+                    on_changed.run(());
+                }
+                Err(error) => {
+                    if !session.report(&error) {
+                        toasts.error(format!(
+                            "Could not change the endpoint: {}",
+                            error.message()
+                        ));
+                    }
+                }
+            }
+        }
+    });
+    let toggling = toggle.pending();
+    let for_delete = endpoint.clone();
+    let created = time::parse_iso8601(&endpoint.created_at).map(exact);
+    let updated = time::parse_iso8601(&endpoint.updated_at).map(exact);
+    view! {
+        <header class="page-header">
+            <div class="title-block">
+                <h1 id="endpoint-title" class="target">{endpoint.target.clone()}</h1>
+                <p class="badges">
+                    {if active {
+                        view! { <span class="badge ok">"Active"</span> }.into_any()
+                    } else {
+                        view! { <span class="badge neutral">"Inactive"</span> }.into_any()
+                    }}
+                    {if endpoint.ssl_cert_verification {
+                        view! { <span class="badge ok">"SSL verified"</span> }.into_any()
+                    } else {
+                        view! { <span class="badge warn">"SSL not verified"</span> }.into_any()
+                    }}
+                </p>
+            </div>
+            <div class="form-actions">
+                <a href=routes::endpoint_edit(id) class="button">"Edit"</a>
+                <button type="button" class="button" disabled=move || toggling.get() on:click=move |_| {
+                    toggle.dispatch(());
+                }>
+                    {if active { "Deactivate" } else { "Activate" }}
+                </button>
+                <button type="button" class="button danger-text" on:click=move |_| deleting.set(true)>
+                    "Delete…"
+                </button>
+            </div>
+        </header>
+        <div class="detail-grid">
+            <section class="card" aria-labelledby="endpoint-fields-title">
+                <h2 id="endpoint-fields-title">"Details"</h2>
+                <dl class="facts">
+                    <dt>"Description"</dt>
+                    <dd>
+                        {if endpoint.description.is_empty() {
+                            view! { <span class="muted">"None"</span> }.into_any()
+                        } else {
+                            view! { <span>{endpoint.description.clone()}</span> }.into_any()
+                        }}
+                    </dd>
+                    <dt>"Created"</dt>
+                    <dd>{created.unwrap_or_else(|| endpoint.created_at.clone())}</dd>
+                    <dt>"Updated"</dt>
+                    <dd>{updated.unwrap_or_else(|| endpoint.updated_at.clone())}</dd>
+                    <dt>"ID"</dt>
+                    <dd class="mono">{id}</dd>
+                </dl>
+                <h3>{format!("Subscribed events ({})", endpoint.events.len())}</h3>
+                <ul class="subscriptions">
+                    {endpoint
+                        .events
+                        .iter()
+                        .map(|s| {
+                            view! {
+                                <li>
+                                    <code>{s.event_type.clone()}</code>
+                                    <span class="muted">" added " <RelativeTime iso=s.added_at.clone() /></span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+            // Not refreshed after an expire: that would rebuild the panel and lose its offer to reveal.
+            <SigningSecretPanel id />
+        </div>
+        <Show when=move || deleting.get()>
+            <DeleteEndpointDialog
+                endpoint=for_delete.clone()
+                on_close=Callback::new(move |()| deleting.set(false))
+                on_deleted=Callback::new(move |_| {
+                    deleting.set(false);
+                    location.navigate(&routes::endpoints(), false);
+                })
+            />
+        </Show>
+    }
+}

@@ -1,0 +1,215 @@
+//! `/tools/signature`: paste a body, a `SelfCommunity-Signature` header and a secret; see the signed
+//! string, expected and received signatures, whether they match and how old the timestamp is; plus
+//! verification snippets for receivers.
+
+use leptos::prelude::*;
+use webhook_api::signature::{self, SignatureHeader};
+
+use crate::{
+    clock::use_now,
+    components::{copy_button::CopyButton, datetime::exact},
+    snippets::SNIPPETS,
+    time,
+};
+
+/// Receivers should refuse a timestamp older than this (replay protection).
+const TOLERANCE_S: f64 = 300.0;
+
+/// A body and header handed to the tool by "Open in the signature tool" (an app-wide context value;
+/// never the secret).
+#[derive(Clone, Copy)]
+pub struct SignatureToolInput(RwSignal<Option<(String, String)>>);
+
+impl SignatureToolInput {
+    pub fn provide() {
+        provide_context(Self(RwSignal::new(None)));
+    }
+
+    /// Hands `body` and `header` to the tool's next opening.
+    pub fn open(body: String, header: String) {
+        if let Some(input) = use_context::<Self>() {
+            input.0.set(Some((body, header)));
+        }
+    }
+
+    fn take() -> Option<(String, String)> {
+        let input = use_context::<Self>()?;
+        let taken = input.0.get_untracked();
+        input.0.set(None);
+        taken
+    }
+}
+
+#[component]
+pub fn SignatureTool() -> impl IntoView {
+    let (body0, header0) = SignatureToolInput::take().unwrap_or_default();
+    let body = RwSignal::new(body0);
+    let header = RwSignal::new(header0);
+    let secret = RwSignal::new(String::new());
+    let show_secret = RwSignal::new(false);
+    let now = use_now();
+    let parsed = Memo::new(move |_| header.with(|h| h.trim().parse::<SignatureHeader>()));
+    view! {
+        <section class="page signature-tool" aria-labelledby="signature-tool-title">
+            <header class="page-header">
+                <h1 id="signature-tool-title">"Signature tool"</h1>
+            </header>
+            <p class="muted">
+                "Check a delivery's " <code>"SelfCommunity-Signature"</code>
+                " by hand: the signature is HMAC-SHA256 of " <code>"<t>.<body>"</code>
+                " with the endpoint's signing secret, in lowercase hex. Everything is computed in this browser; nothing is sent."
+            </p>
+            <div class="tool-grid">
+                <form class="form card" on:submit=|ev| ev.prevent_default()>
+                    <div class="field">
+                        <label for="tool-body">"Request body (exactly as received)"</label>
+                        <textarea id="tool-body" rows="8" spellcheck="false" bind:value=body></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="tool-header">"SelfCommunity-Signature header"</label>
+                        <input id="tool-header" type="text" spellcheck="false" autocomplete="off" placeholder="t=1700000000,v0=5f0c…" bind:value=header />
+                    </div>
+                    <div class="field">
+                        <label for="tool-secret">"Signing secret"</label>
+                        <div class="input-with-button">
+                            <input
+                                id="tool-secret"
+                                type=move || if show_secret.get() { "text" } else { "password" }
+                                spellcheck="false"
+                                autocomplete="off"
+                                bind:value=secret
+                            />
+                            <button type="button" class="button small" aria-pressed=move || show_secret.get().to_string() on:click=move |_| show_secret.update(|s| *s = !*s)>
+                                {move || if show_secret.get() { "Hide" } else { "Show" }}
+                            </button>
+                        </div>
+                        <p class="hint">"Reveal it on the endpoint's page. It stays in this page only."</p>
+                    </div>
+                </form>
+                <section class="card tool-result" aria-labelledby="tool-result-title" aria-live="polite">
+                    <h2 id="tool-result-title">"Result"</h2>
+                    {move || match parsed.get() {
+                        Err(error) if header.with(|h| h.trim().is_empty()) => {
+                            let _ = error;
+                            view! { <p class="muted">"Paste a signature header to begin."</p> }.into_any()
+                        }
+                        Err(error) => view! { <p class="field-error">{format!("The header cannot be read: {error}.")}</p> }.into_any(),
+                        Ok(parsed) => {
+                            let t = parsed.timestamp;
+                            let age_s = (now() / 1000.0 - t as f64).round();
+                            let signed = String::from_utf8_lossy(&signature::signed_payload(t, body.get().as_bytes())).into_owned();
+                            let secret_now = secret.get();
+                            let expected = (!secret_now.is_empty()).then(|| signature::compute(&secret_now, t, body.get().as_bytes()));
+                            let matches = (!secret_now.is_empty()).then(|| parsed.verify(&secret_now, body.get().as_bytes()));
+                            view! {
+                                <dl class="facts">
+                                    <dt>"Timestamp"</dt>
+                                    <dd>
+                                        <span class="mono">{t}</span> " = " {exact(t as f64 * 1000.0)}
+                                        <br />
+                                        {format!("{} old", time::wait(age_s.abs() as u64))}
+                                        {(age_s > TOLERANCE_S).then(|| view! { <span class="badge warn">"older than 5 min: receivers should reject it"</span> })}
+                                        {(age_s < -TOLERANCE_S).then(|| view! { <span class="badge warn">"in the future"</span> })}
+                                    </dd>
+                                    <dt>"Signed string"</dt>
+                                    <dd><code class="signed-string">{truncate(&signed, 400)}</code></dd>
+                                    <dt>"Expected signature"</dt>
+                                    <dd>
+                                        {match expected {
+                                            Some(hex) => view! { <code class="signature-hex expected">{hex}</code> }.into_any(),
+                                            None => view! { <span class="muted">"Enter the secret to compute it."</span> }.into_any(),
+                                        }}
+                                    </dd>
+                                    <dt>"Received"</dt>
+                                    <dd>{parsed.signatures.iter().map(|s| view! { <code class="signature-hex received">{s.clone()}</code> }).collect_view()}</dd>
+                                </dl>
+                                {match matches {
+                                    Some(true) => view! { <p class="verdict ok">"✓ The signature matches."</p> }.into_any(),
+                                    Some(false) => view! { <p class="verdict bad">"✕ The signature does not match."</p> }.into_any(),
+                                    None => view! { <p class="hint">"Enter the secret to check the signature."</p> }.into_any(),
+                                }}
+                            }
+                            .into_any()
+                        }
+                    }}
+                </section>
+            </div>
+            <Snippets />
+        </section>
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!(
+            "{}… ({} characters in all)",
+            &text[..at],
+            text.chars().count()
+        ),
+        None => text.to_owned(),
+    }
+}
+
+/// Verification code for receivers, one tab per language.
+#[component]
+fn Snippets() -> impl IntoView {
+    let current = RwSignal::new(0usize);
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let n = SNIPPETS.len();
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (current.get_untracked() + 1) % n,
+            "ArrowLeft" => (current.get_untracked() + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        current.set(next);
+        if let Some(tab) =
+            document().get_element_by_id(&format!("snippet-tab-{}", SNIPPETS[next].slug))
+        {
+            let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&tab).focus();
+        }
+    };
+    view! {
+        <section class="card snippets" aria-labelledby="snippets-title">
+            <h2 id="snippets-title">"Verify deliveries in your receiver"</h2>
+            <p class="muted">"Use the raw request body, before any JSON parsing, and compare in constant time."</p>
+            <div role="tablist" aria-label="Language" class="tabs" on:keydown=on_keydown>
+                {SNIPPETS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, snippet)| {
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                class="tab"
+                                id=format!("snippet-tab-{}", snippet.slug)
+                                aria-controls="snippet-panel"
+                                aria-selected=move || (current.get() == i).to_string()
+                                tabindex=move || if current.get() == i { "0" } else { "-1" }
+                                on:click=move |_| current.set(i)
+                            >
+                                {snippet.language}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div
+                id="snippet-panel"
+                role="tabpanel"
+                aria-labelledby=move || format!("snippet-tab-{}", SNIPPETS[current.get()].slug)
+            >
+                <div class="json-toolbar">
+                    <CopyButton
+                        text=Signal::derive(move || SNIPPETS[current.get()].code.to_owned())
+                        label=Signal::derive(move || format!("Copy the {} snippet", SNIPPETS[current.get()].language)).get_untracked()
+                    />
+                </div>
+                <pre class="code"><code>{move || SNIPPETS[current.get()].code}</code></pre>
+            </div>
+        </section>
+    }
+}
