@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
     let server_url = format!("http://{}", listener.local_addr()?);
     let started = AppState::open(config, listener.local_addr()?).await?;
     let state = started.state;
-    let sender = Sender::new(Duration::from_secs(10))?;
+    let sender = Sender::new(Duration::from_secs(10), state.resolver.clone())?;
     let cancel = CancellationToken::new();
     let limits = Limits::default();
     let api = mock_server::app(state.clone());

@@ -4,6 +4,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Parser;
 
+use crate::targets::HostOverride;
+
 #[derive(Clone, Debug, Parser)]
 #[command(
     name = "mock-server",
@@ -65,6 +67,23 @@ pub struct Config {
     /// Allow cross-origin requests from this origin only (default: any origin).
     #[arg(long, env = "MOCK_CORS_ORIGIN")]
     pub cors_origin: Option<String>,
+
+    /// Refuse endpoints and deliveries whose target is not a public internet address: loopback, private,
+    /// link-local, CGNAT, documentation, multicast and other reserved ranges, checked again against
+    /// every address the target's name resolves to at each delivery. Off by default: local receivers
+    /// are normal in development.
+    #[arg(long, env = "MOCK_BLOCK_PRIVATE_TARGETS")]
+    pub block_private_targets: bool,
+
+    /// Resolve HOST to IP for deliveries instead of asking the system, like curl's --resolve
+    /// (repeatable; several IPs for one host add up).
+    #[arg(
+        long,
+        env = "MOCK_RESOLVE",
+        value_name = "HOST=IP",
+        value_delimiter = ','
+    )]
+    pub resolve: Vec<HostOverride>,
 
     /// Emit random events at this many per second (live traffic for development).
     #[arg(long, env = "MOCK_SIMULATE", value_name = "RATE", value_parser = parse_rate)]

@@ -44,7 +44,8 @@ impl ApiError {
         Self::Validation(errors)
     }
 
-    fn status_and_body(&self) -> (StatusCode, ErrorBody) {
+    /// The status and the contract's body this error answers with.
+    pub fn status_and_body(&self) -> (StatusCode, ErrorBody) {
         use ErrorCode as C;
         let general = |status, code, message: &str| (status, ErrorBody::general(code, message));
         match self {

@@ -1,7 +1,6 @@
 //! Extractors that fail with the contract's error body rather than axum's plain-text rejections.
 
 use axum::{
-    body::Bytes,
     extract::{FromRequest, FromRequestParts, Request},
     http::{header, request::Parts},
 };
@@ -39,7 +38,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     }
 }
 
-fn parse_object(bytes: &Bytes, content_type: Option<&str>) -> ApiResult<Map<String, Value>> {
+/// A body's bytes as a JSON object, or the contract's error: 415 for a non-empty body that is not
+/// declared JSON, 400 `parse_error`, 400 `invalid` for JSON that is not an object.
+pub fn parse_object(bytes: &[u8], content_type: Option<&str>) -> ApiResult<Map<String, Value>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }

@@ -7,6 +7,7 @@
 //! - [`mock`] and [`sink`]: `/__mock/` routes for development and tests; [`seed`]: the demo data
 //! - [`delivery`]: payloads, signed sends, the worker with retries; [`simulate`]: `--simulate RATE`
 //! - [`store`]: SQLite; [`error`] and [`extract`]: the contract's error bodies; [`pagination`]: lists
+//! - [`targets`]: which addresses deliveries may reach (`--block-private-targets`, `--resolve`)
 
 pub mod attempts;
 pub mod auth;
@@ -28,6 +29,7 @@ pub mod simulate;
 pub mod sink;
 mod static_files;
 pub mod store;
+pub mod targets;
 
 use std::{
     future::Future,
@@ -58,6 +60,7 @@ use crate::{
     delivery::{DeliveryQueue, Limits, Sender, Worker},
     sink::Sinks,
     store::Store,
+    targets::Resolver,
 };
 
 /// Everything a handler can reach; cheap to clone.
@@ -70,6 +73,8 @@ pub struct Shared {
     pub accounts: Accounts,
     pub sinks: Sinks,
     pub deliveries: DeliveryQueue,
+    /// Name resolution for deliveries, and the non-public address check of `--block-private-targets`.
+    pub resolver: Resolver,
     /// `127.0.0.1:<port>`: the host of list links for a request without a `Host` header.
     pub host: String,
     /// `http://127.0.0.1:<port>`: where the seed's endpoints send (this server's sink).
@@ -109,8 +114,10 @@ impl AppState {
         } else {
             addr
         };
+        let resolver = Resolver::new(&config.resolve, config.block_private_targets);
         Ok(Started {
             state: Self(Arc::new(Shared {
+                resolver,
                 config,
                 store: opened.store,
                 accounts,
@@ -155,7 +162,15 @@ pub fn app(state: AppState) -> Router {
             .unwrap_or_else(|_| "{}".to_owned()),
     );
     let router = match state.config.static_dir.clone() {
-        Some(dir) => router.fallback(move |request: Request| serve_app(dir.clone(), request)),
+        Some(dir) => {
+            if static_files::page_policy(&dir).is_none() {
+                tracing::warn!(
+                    dir = %dir.display(),
+                    "index.html carries no Content-Security-Policy: only frame-ancestors 'none' is sent"
+                );
+            }
+            router.fallback(move |request: Request| serve_app(dir.clone(), request))
+        }
         None => router.fallback(error::unknown_route),
     };
     router
@@ -253,7 +268,7 @@ pub async fn run(
     let cancel = CancellationToken::new();
     let worker = Worker::new(
         state.store.clone(),
-        Sender::new(state.config.delivery_timeout)?,
+        Sender::new(state.config.delivery_timeout, state.resolver.clone())?,
         &state.config.retry_schedule.0,
         state.deliveries.clone(),
         Limits::default(),

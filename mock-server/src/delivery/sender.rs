@@ -1,7 +1,7 @@
 //! One delivery try: a signed `POST` to the endpoint's target, bounded by the timeout, its outcome
 //! classified for the attempt row.
 
-use std::{error::Error as _, time::Duration};
+use std::{error::Error as _, sync::Arc, time::Duration};
 
 use reqwest::{Client, header, redirect};
 use tokio::time::Instant;
@@ -10,33 +10,55 @@ use webhook_api::{DeliveryError, bytes_literal, signature};
 use crate::{
     clock,
     store::{DueDelivery, TryRecord},
+    targets::{self, Refusal, Resolver},
 };
 
 /// The most of a response body an attempt keeps [platform].
 pub const RESPONSE_BODY_LIMIT: usize = 20_000;
 
 /// Two clients: one that checks certificates, one for endpoints with `ssl_cert_verification: false`.
+/// Both resolve names through `resolver`, which refuses non-public addresses when told to.
 #[derive(Clone)]
 pub struct Sender {
     verifying: Client,
     lenient: Client,
     timeout: Duration,
+    block_private: bool,
 }
 
 impl Sender {
-    pub fn new(timeout: Duration) -> anyhow::Result<Self> {
+    pub fn new(timeout: Duration, resolver: Resolver) -> anyhow::Result<Self> {
+        let block_private = resolver.blocks_private();
+        let resolver = Arc::new(resolver);
         let builder = || {
-            Client::builder()
+            let builder = Client::builder()
                 .redirect(redirect::Policy::none())
                 .timeout(timeout)
                 .user_agent("SelfCommunity-Webhooks/1.0 (mock-server)")
                 .pool_max_idle_per_host(64)
+                .dns_resolver(Arc::clone(&resolver));
+            // A proxy would resolve and connect on its own, past the resolver's check.
+            if block_private {
+                builder.no_proxy()
+            } else {
+                builder
+            }
         };
         Ok(Self {
             verifying: builder().build()?,
             lenient: builder().danger_accept_invalid_certs(true).build()?,
             timeout,
+            block_private,
         })
+    }
+
+    /// A target whose URL holds a non-public address (no resolver sees those), when refusing them.
+    fn refusal(&self, delivery: &DueDelivery) -> Option<Refusal> {
+        if self.block_private {
+            targets::refuse_without_lookup(&delivery.target)
+        } else {
+            None
+        }
     }
 
     /// The plain client, for the benchmark's baseline loop.
@@ -59,7 +81,17 @@ impl Sender {
         };
         let started = Instant::now();
         let deadline = started + self.timeout;
-        let outcome = exchange(client, delivery, &signature_header, deadline).await;
+        let outcome = match self.refusal(delivery) {
+            Some(refusal) => {
+                tracing::warn!(
+                    endpoint_id = delivery.endpoint_id,
+                    %refusal,
+                    "delivery refused: the target is not a public address"
+                );
+                Exchange::NoResponse(DeliveryError::Other)
+            }
+            None => exchange(client, delivery, &signature_header, deadline).await,
+        };
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let (response_code, response_body, error) = match outcome {
             Exchange::Answered {
@@ -145,10 +177,18 @@ async fn exchange(
     }
 }
 
-/// Why no response came, from the error's chain of causes.
+/// Why no response came, from the error's chain of causes. A target refused by the resolver is
+/// `other`: the contract has no closer code, and `dns` would say the name did not resolve.
 fn classify(error: &reqwest::Error) -> DeliveryError {
     if error.is_timeout() {
         return DeliveryError::Timeout;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = error.source();
+    while let Some(current) = cause {
+        if current.downcast_ref::<Refusal>().is_some() {
+            return DeliveryError::Other;
+        }
+        cause = current.source();
     }
     let mut cause: Option<&(dyn std::error::Error + 'static)> = error.source();
     while let Some(current) = cause {
