@@ -35,7 +35,8 @@ pub async fn serve(dir: &Path, request: Request) -> Response {
     if is_api_path(request.uri().path()) {
         return ApiError::NotFound.into_response();
     }
-    let service = ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("index.html")));
+    // `fallback`, not `not_found_service`: an app route is a page that exists, 200 like `/`.
+    let service = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
     let mut response = match service.oneshot(request).await {
         Ok(response) => response.into_response(),
         Err(never) => match never {},

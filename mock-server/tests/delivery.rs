@@ -470,3 +470,42 @@ async fn ten_thousand_events_in_a_burst_are_each_delivered_exactly_once() {
     assert_eq!(page["count"], EVENTS as u64);
     assert!(receiver.requests.try_recv().is_err());
 }
+
+#[tokio::test]
+async fn a_payload_keeps_the_key_order_of_the_data_it_was_given() {
+    let server = server("60").await;
+    let mut receiver = Receiver::healthy().await;
+    server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    // serde_json's `json!` would sort these; the raw body keeps the order as sent.
+    let response = server
+        .admin(Method::POST, "/__mock/events/")
+        .header("Content-Type", "application/json")
+        .body(r#"{"type": "post.created", "data": {"zeta": 1, "alpha": {"y": [2], "b": null}}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let body = String::from_utf8(receiver.next().await.body.to_vec()).unwrap();
+    assert!(
+        body.ends_with(r#", "data": {"zeta": 1, "alpha": {"y": [2], "b": null}}}"#),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_catalog_example_payload_keeps_the_examples_natural_key_order() {
+    let server = server("60").await;
+    let mut receiver = Receiver::healthy().await;
+    server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    server.trigger("post.created").await;
+    let body = String::from_utf8(receiver.next().await.body.to_vec()).unwrap();
+    // A post starts with its id and type, as the platform writes it, not with `added_at`.
+    assert!(
+        body.contains(r#""data": {"post": {"id": 44, "type": "post", "author": {"id": 8, "#),
+        "{body}"
+    );
+}
