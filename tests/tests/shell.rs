@@ -40,24 +40,31 @@ async fn the_page_carries_a_strict_content_security_policy_and_runs_under_it() {
             "style-src 'self'",
             "connect-src 'self'",
         ] {
-            assert!(policy.contains(directive), "`{directive}` missing from `{policy}`");
+            assert!(
+                policy.contains(directive),
+                "`{directive}` missing from `{policy}`"
+            );
         }
         assert!(!policy.contains("unsafe-inline"), "{policy}");
-        // An inline script is refused and the refusal is recorded (the harness fails any test that
-        // leaves one recorded, so this one takes its own back).
+        // An inline script is refused by both policies, the page's and the server's header (the one
+        // with frame-ancestors), and each refusal is recorded (the harness fails any test that leaves
+        // one recorded, so this one takes its own back).
         let refused = ctx
             .client
             .execute_async(
-                "const done = arguments[0];\
-                 document.addEventListener('securitypolicyviolation', () => setTimeout(() =>\
-                   done([window.__ran === true, window.__cspViolations.splice(0).length])), { once: true });\
+                "const done = arguments[0]; const by = new Set();\
+                 document.addEventListener('securitypolicyviolation', (e) => {\
+                   by.add(e.originalPolicy.includes('frame-ancestors') ? 'header' : 'meta');\
+                   if (by.size === 2) setTimeout(() => done([window.__ran === true, [...by].sort(),\
+                     window.__cspViolations.splice(0).length]));\
+                 });\
                  const s = document.createElement('script'); s.textContent = 'window.__ran = true';\
                  document.head.append(s);",
                 vec![],
             )
             .await
             .unwrap();
-        assert_eq!(refused, serde_json::json!([false, 1]));
+        assert_eq!(refused, serde_json::json!([false, ["header", "meta"], 2]));
     })
     .await;
 }
