@@ -430,3 +430,60 @@ async fn server_field_errors_show_next_to_their_fields() {
         "the server's message goes once the field changes"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_active_switch_flips_back_with_an_error_toast_when_the_server_cannot_be_reached() {
+    use app::{components::toast::ToastRegion, pages::endpoints::ActiveSwitch};
+    // Nothing listens on port 9: the PATCH fails as a network error.
+    let mounted = mount(Some(admin_session("http://127.0.0.1:9")), || {
+        view! {
+            <ActiveSwitch id=7 active=true target="https://shop.example/hooks" />
+            <ToastRegion />
+        }
+    });
+    settle().await;
+    let switch = mounted.one("input[role=switch]");
+    switch.click();
+    settle().await;
+    let input: &web_sys::HtmlInputElement = switch.unchecked_ref();
+    assert!(
+        !input.checked(),
+        "flipped at once, before the server answers"
+    );
+    mounted
+        .find(
+            ".toast-error .toast-text",
+            Some("Could not deactivate the endpoint"),
+        )
+        .await;
+    settle().await;
+    assert!(input.checked(), "flipped back after the failure");
+    assert_eq!(mounted.text(".switch-label"), "On");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_load_shows_the_error_and_retries_on_demand() {
+    use app::components::remote::{Remote, loaded};
+    let mounted = mount(Some(admin_session("http://127.0.0.1:9")), || {
+        let catalog = Remote::new(|client| async move { app::api::catalog(&client).await });
+        loaded(
+            catalog,
+            "Could not load the event catalog",
+            || view! { <p class="loading">"Loading"</p> }.into_any(),
+            |types: Vec<String>| view! { <p class="types">{types.len()}</p> }.into_any(),
+        )
+    });
+    mounted
+        .find(".error-panel h2", Some("Could not load the event catalog"))
+        .await;
+    assert!(
+        mounted
+            .text(".error-panel p")
+            .starts_with("Could not reach the server")
+    );
+    mounted.one(".error-panel button").click();
+    mounted.find(".loaded[aria-busy=true]", None).await;
+    mounted
+        .find(".loaded[aria-busy=false] .error-panel", None)
+        .await;
+}
