@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use app::{
     api::ApiError,
+    components::task::Task,
     components::{event_picker::EventPicker, pagination::Pagination},
     form::EndpointDraft,
     pages::endpoints::{EndpointForm, EndpointTable},
@@ -290,7 +291,7 @@ fn form(save: app::pages::endpoints::SaveAction) -> Mounted {
 }
 
 fn never_called() -> app::pages::endpoints::SaveAction {
-    Action::new_local(|_: &EndpointDraft| async { panic!("the form must not submit") })
+    Task::new(|_: &EndpointDraft| async { panic!("the form must not submit") })
 }
 
 #[wasm_bindgen_test]
@@ -387,7 +388,7 @@ async fn server_field_errors_show_next_to_their_fields() {
         }),
         retry_after: None,
     };
-    let save = Action::new_local(move |_: &EndpointDraft| {
+    let save = Task::new(move |_: &EndpointDraft| {
         let refused = refused.clone();
         async move { Err(refused) }
     });

@@ -13,6 +13,7 @@ pub mod password_dialog;
 pub mod remote;
 pub mod skeleton;
 pub mod sort_header;
+pub mod task;
 pub mod toast;
 pub mod unsaved;
 

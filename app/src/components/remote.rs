@@ -5,7 +5,7 @@
 //! It does what `LocalResource` under `Transition`/`ErrorBoundary`/`Suspend` does for this app, with a
 //! fraction of the generic code (the .wasm has a size budget): one small state machine per data type.
 
-use std::{cell::Cell, future::Future, rc::Rc};
+use std::{cell::Cell, future::Future, pin::Pin, rc::Rc};
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -15,6 +15,9 @@ use crate::{
     api::{ApiError, Client},
     session::use_session,
 };
+
+/// A screen's fetch, boxed.
+type Fetch<T> = Box<dyn Fn(Client) -> Pin<Box<dyn Future<Output = Result<T, ApiError>>>>>;
 
 /// The latest answer for a screen's data, and whether a load is under way.
 pub struct Remote<T: Send + Sync + 'static> {
@@ -37,6 +40,12 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
     where
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
+        // Boxed, so that the loading machinery below exists once per data type, not once per screen.
+        let fetch: Fetch<T> = Box::new(move |client| Box::pin(fetch(client)));
+        Self::load(fetch)
+    }
+
+    fn load(fetch: Fetch<T>) -> Self {
         let session = use_session();
         let this = Self {
             value: RwSignal::new(None),

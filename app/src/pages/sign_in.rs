@@ -6,6 +6,7 @@ use webhook_api::validate;
 
 use crate::{
     api::{self, ApiError, Client},
+    components::task::Task,
     router::use_location,
     routes,
     session::{Session, use_session},
@@ -46,7 +47,7 @@ pub fn SignIn() -> impl IntoView {
             .then_some("Enter the server's address, like https://community.example.com")
     });
 
-    let submit = Action::new_local(move |credentials: &Credentials| {
+    let submit = Task::new(move |credentials: &Credentials| {
         let credentials = credentials.clone();
         async move {
             let signed_in = authenticate(credentials).await?;

@@ -5,6 +5,7 @@ use webhook_api::{BulkResendRequest, ResendRequest};
 
 use crate::{
     api,
+    components::task::Task,
     components::{
         password_dialog::{PasswordDialog, PasswordProblem},
         toast::use_toasts,
@@ -46,7 +47,7 @@ pub fn ResendDialog(
     let toasts = use_toasts();
     let title = kind.title();
     let stored_kind = StoredValue::new(kind.clone());
-    let send = Action::new_local(move |password: &String| {
+    let send = Task::new(move |password: &String| {
         let password = password.clone();
         let kind = stored_kind.get_value();
         let client = session.client();

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use webhook_api::Endpoint;
 
 use crate::{
-    api, components::dialog::ConfirmDialog, components::toast::use_toasts, session::use_session,
+    api, components::dialog::ConfirmDialog, components::task::Task, components::toast::use_toasts,
+    session::use_session,
 };
 
 #[component]
@@ -17,7 +18,7 @@ pub fn DeleteEndpointDialog(
     let session = use_session();
     let toasts = use_toasts();
     let target = endpoint.target.clone();
-    let delete = Action::new_local(move |endpoint: &Endpoint| {
+    let delete = Task::new(move |endpoint: &Endpoint| {
         let endpoint = endpoint.clone();
         let client = session.client();
         async move {

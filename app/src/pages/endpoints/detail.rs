@@ -7,6 +7,7 @@ use webhook_api::{Endpoint, EndpointPatch};
 use super::{DeleteEndpointDialog, SigningSecretPanel, provide_revealed_secret};
 use crate::{
     api,
+    components::task::Task,
     components::{
         datetime::{RelativeTime, exact},
         remote::{Remote, loaded},
@@ -54,7 +55,7 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
     let id = endpoint.id;
     let active = endpoint.is_active;
     let deleting = RwSignal::new(false);
-    let toggle = Action::new_local(move |_: &()| {
+    let toggle = Task::new(move |_: &()| {
         let client = session.client();
         async move {
             let body = EndpointPatch {

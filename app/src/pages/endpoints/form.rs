@@ -7,6 +7,7 @@ use webhook_api::{Endpoint, validate};
 
 use crate::{
     api::ApiError,
+    components::task::Task,
     components::{
         event_picker::EventPicker,
         field::{FieldMessages, TextField},
@@ -16,7 +17,7 @@ use crate::{
 };
 
 /// The save operation the form drives: create or full update.
-pub type SaveAction = Action<EndpointDraft, Result<Endpoint, ApiError>>;
+pub type SaveAction = Task<EndpointDraft, Result<Endpoint, ApiError>>;
 
 #[component]
 pub fn EndpointForm(

@@ -10,6 +10,7 @@ use webhook_api::Endpoint;
 use crate::{
     api,
     clock::use_now,
+    components::task::Task,
     components::{
         copy_button::CopyButton,
         dialog::Modal,
@@ -105,7 +106,7 @@ pub fn SigningSecretPanel(
     // The password typed for expire, kept only until the "reveal the new one" offer closes.
     let expire_password = StoredValue::new(None::<String>);
 
-    let reveal = Action::new_local(move |password: &String| {
+    let reveal = Task::new(move |password: &String| {
         let password = password.clone();
         let client = session.client();
         async move {
@@ -124,7 +125,7 @@ pub fn SigningSecretPanel(
             }
         }
     });
-    let expire = Action::new_local(move |password: &String| {
+    let expire = Task::new(move |password: &String| {
         let password = password.clone();
         let client = session.client();
         async move {
@@ -184,8 +185,8 @@ pub fn SigningSecretPanel(
                     </div>
                     <p class="hint secret-timer">
                         {move || {
-                            let left = revealed.hide_at.get().map(|at| ((at - now()) / 1000.0).ceil().max(0.0));
-                            format!("Hides itself in {} s. ", left.unwrap_or(0.0))
+                            let left = revealed.hide_at.get().map_or(0.0, |at| ((at - now()) / 1000.0).ceil().max(0.0));
+                            format!("Hides itself in {} s. ", left as u64)
                         }}
                         <button type="button" class="button link" on:click=move |_| revealed.hide()>
                             "Hide now"

@@ -6,6 +6,7 @@ use webhook_api::{Endpoint, EndpointPatch, EndpointSortField, Subscription};
 use super::list::DEFAULT_ORDERING;
 use crate::{
     api,
+    components::task::Task,
     components::{
         datetime::RelativeTime,
         sort_header::{SortHeader, SortState},
@@ -149,7 +150,7 @@ pub fn ActiveSwitch(id: u64, active: bool, #[prop(into)] target: String) -> impl
     let session = use_session();
     let toasts = use_toasts();
     let checked = RwSignal::new(active);
-    let patch = Action::new_local(move |wanted: &bool| {
+    let patch = Task::new(move |wanted: &bool| {
         let wanted = *wanted;
         let client = session.client();
         async move {

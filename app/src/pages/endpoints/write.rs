@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::form::{EndpointForm, SaveAction};
 use crate::{
     api,
+    components::task::Task,
     components::{
         remote::{Remote, loaded},
         skeleton::BlockSkeleton,
@@ -89,7 +90,7 @@ fn save_action(id: Option<u64>) -> SaveAction {
     let session = use_session();
     let toasts = use_toasts();
     let location = use_location();
-    Action::new_local(move |draft: &EndpointDraft| {
+    Task::new(move |draft: &EndpointDraft| {
         let body = draft.to_write();
         let client = session.client();
         async move {
