@@ -16,6 +16,9 @@ async fn endpoint_page(ctx: &Ctx, sink: &str) -> webhook_api::Endpoint {
         .create_endpoint(&api.sink_url(sink), &["user.created", "user.updated"])
         .await;
     ctx.goto(&format!("/endpoints/{}", endpoint.id)).await;
+    // The app sends the visitor to sign in, remembering this page.
+    ctx.wait_for_path(&format!("/sign-in?next=%2Fendpoints%2F{}", endpoint.id))
+        .await;
     ctx.sign_in("admin", "admin").await;
     ctx.find_text("main h1", &endpoint.target).await;
     endpoint

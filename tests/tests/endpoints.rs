@@ -325,6 +325,7 @@ async fn deleting_asks_first_names_the_target_and_removes_the_row() {
 async fn a_member_token_sees_the_admin_role_required_page() {
     browser_test("member-token", |ctx| async move {
         ctx.goto("/endpoints").await;
+        ctx.wait_for_path("/sign-in?next=%2Fendpoints").await;
         ctx.sign_in_with_token("dev-member-token").await;
         ctx.find_text("main h1", "Admin role required").await;
         ctx.find_text("main p", "You are signed in as member").await;

@@ -58,7 +58,17 @@ pub fn SignIn() -> impl IntoView {
         }
     });
     let pending = submit.pending();
-    let error = move || match submit.value().get() {
+    let result = submit.value();
+    let error = move || match result.get() {
+        // Another server is only reachable if this console's Content-Security-Policy lists it.
+        Some(Err(error @ ApiError::Network(_)))
+            if !server.with_untracked(|s| s.trim().is_empty()) =>
+        {
+            Some(format!(
+                "{} If the address is right, this console may not be allowed to reach that server: its build must list it in CONSOLE_API_ORIGINS.",
+                error.message()
+            ))
+        }
         Some(Err(error)) => Some(error.message()),
         _ => None,
     };
