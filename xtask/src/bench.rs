@@ -1,12 +1,16 @@
-//! `cargo xtask bench [api] [delivery]`: the server's benchmarks, in release, on this machine. Not part of
-//! `cargo xtask test`. Figures go to stdout as a Markdown table to paste into BENCHMARKS.md.
+//! `cargo xtask bench [api] [delivery] [fuzz] [--fuzz-seconds N]`: the benchmarks, in release, on this
+//! machine. Not part of `cargo xtask test`. Figures go to stdout as Markdown tables to paste into
+//! BENCHMARKS.md.
 //!
 //! - `api`: 10,000 endpoints in a file store; wrk at 32 connections for 10 s each on `GET /health`, the
 //!   catalog, and list pages at offsets spread over the table; peak RSS of the server.
 //! - `delivery`: `mock-server/examples/delivery_bench.rs`: durable deliveries per second next to a plain
 //!   loop of the same HTTP client, and event-to-receiver latency at 100 events per second.
+//! - `fuzz`: each cargo-fuzz target of `fuzz/` for a fixed time (60 s unless `--fuzz-seconds`), with
+//!   nightly and cargo-fuzz installed first if missing; executions, coverage and crashes per target.
 //!
-//! Both start from a fresh database in `target/bench/`.
+//! `api` and `delivery` start from a fresh database in `target/bench/`; `fuzz` keeps its corpus in
+//! `target/fuzz-corpus/` (grown from `fuzz/seeds/`) and writes crashing inputs to `fuzz/artifacts/`.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -26,24 +30,40 @@ const CONNECTIONS: &str = "32";
 const DURATION: &str = "10s";
 const TOKEN: &str = "dev-admin-token";
 
+/// The fuzz targets of `fuzz/`, each a `[[bin]]` there.
+const FUZZ_TARGETS: &[&str] = &["signature_header", "bytes_literal", "endpoint_body"];
+const FUZZ_SECONDS: u64 = 60;
+
 pub fn run(args: &[String]) -> Result {
-    let all = ["api", "delivery"];
-    let chosen: Vec<&str> = if args.is_empty() {
-        all.to_vec()
-    } else {
-        args.iter().map(String::as_str).collect()
-    };
-    if let Some(unknown) = chosen.iter().find(|name| !all.contains(name)) {
-        return Err(format!(
-            "unknown bench `{unknown}` (choose from: api, delivery)"
-        ));
+    let all = ["api", "delivery", "fuzz"];
+    let mut chosen: Vec<&str> = Vec::new();
+    let mut fuzz_seconds = FUZZ_SECONDS;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--fuzz-seconds" {
+            fuzz_seconds = args
+                .next()
+                .and_then(|n| n.parse().ok())
+                .filter(|&n| n > 0)
+                .ok_or("--fuzz-seconds takes a whole number of seconds")?;
+        } else if all.contains(&arg.as_str()) {
+            chosen.push(arg);
+        } else {
+            return Err(format!(
+                "unknown bench `{arg}` (choose from: api, delivery, fuzz; --fuzz-seconds N)"
+            ));
+        }
+    }
+    if chosen.is_empty() {
+        chosen = all.to_vec();
     }
     println!("==> machine");
     print_machine();
     for name in chosen {
         match name {
             "api" => api()?,
-            _ => delivery()?,
+            "delivery" => delivery()?,
+            _ => fuzz(fuzz_seconds)?,
         }
     }
     Ok(())
@@ -325,4 +345,178 @@ fn delivery() -> Result {
             .arg(&scratch)
             .env("RUST_LOG", "warn"),
     )
+}
+
+/// Installs the nightly toolchain and cargo-fuzz when missing.
+fn ensure_fuzz_tools() -> Result {
+    let toolchains = output(command("rustup").args(["toolchain", "list"])).unwrap_or_default();
+    if !toolchains.lines().any(|line| line.starts_with("nightly")) {
+        println!("==> installing the nightly toolchain (rustup)");
+        exec(command("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
+    }
+    if output(command("cargo").args(["fuzz", "--version"])).is_none() {
+        println!("==> installing cargo-fuzz (cargo install)");
+        exec(command("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    Ok(())
+}
+
+/// What libFuzzer said about one run.
+#[derive(Debug, Default, PartialEq)]
+struct FuzzFigures {
+    executions: u64,
+    per_second: u64,
+    coverage: u64,
+    corpus: u64,
+    peak_rss_mb: u64,
+    /// Where libFuzzer wrote the input that crashed, if one did.
+    crash: Option<String>,
+}
+
+/// Reads libFuzzer's output (`-print_final_stats=1`).
+fn fuzz_figures(log: &str) -> FuzzFigures {
+    let stat = |name: &str| {
+        log.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.trim_start_matches(':').trim().parse().ok())
+            .unwrap_or(0)
+    };
+    // The last status line: `#123 DONE cov: 456 ft: 789 corp: 12/345b ...`.
+    let status_value = |key: &str| {
+        log.lines()
+            .rev()
+            .filter(|line| line.starts_with('#'))
+            .find_map(|line| {
+                let mut words = line.split_whitespace();
+                words.find(|word| *word == key)?;
+                words.next()?.split('/').next()?.parse().ok()
+            })
+            .unwrap_or(0)
+    };
+    FuzzFigures {
+        executions: stat("stat::number_of_executed_units"),
+        per_second: stat("stat::average_exec_per_sec"),
+        peak_rss_mb: stat("stat::peak_rss_mb"),
+        coverage: status_value("cov:"),
+        corpus: status_value("corp:"),
+        crash: log.lines().find_map(|line| {
+            line.split_once("Test unit written to ")
+                .map(|(_, path)| path.trim().to_owned())
+        }),
+    }
+}
+
+fn fuzz(seconds: u64) -> Result {
+    ensure_fuzz_tools()?;
+    let root = workspace::root();
+    println!("==> building the fuzz targets (nightly, address sanitizer)");
+    exec(command("cargo").args(["+nightly", "fuzz", "build"]))?;
+    let mut rows = Vec::new();
+    for &target in FUZZ_TARGETS {
+        println!("==> fuzzing {target} for {seconds} s");
+        let corpus = root.join("target/fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus)
+            .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
+        let mut run = command("cargo");
+        run.args(["+nightly", "fuzz", "run", target]).arg(&corpus);
+        let seeds = root.join("fuzz/seeds").join(target);
+        if seeds.is_dir() {
+            run.arg(&seeds);
+        }
+        run.arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .arg("-print_final_stats=1");
+        let dictionary = root.join("fuzz/dicts").join(format!("{target}.dict"));
+        if dictionary.is_file() {
+            run.arg(format!("-dict={}", dictionary.display()));
+        }
+        let started = Instant::now();
+        let out = run
+            .output()
+            .map_err(|e| format!("cannot run cargo fuzz: {e}"))?;
+        let took = started.elapsed();
+        let log = String::from_utf8_lossy(&out.stderr).into_owned();
+        let log_file = root
+            .join("target/fuzz-corpus")
+            .join(format!("{target}.log"));
+        let _ = std::fs::write(&log_file, &log);
+        let mut figures = fuzz_figures(&log);
+        if !out.status.success() && figures.crash.is_none() {
+            figures.crash = Some(format!("exit {} (see {})", out.status, log_file.display()));
+        }
+        if let Some(crash) = &figures.crash {
+            println!("    CRASH: {crash}");
+        }
+        rows.push((target, took, figures));
+    }
+    println!(
+        "\n| target | time s | executions | exec/s | coverage (edges) | corpus | peak RSS MB | crashes |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (target, took, figures) in &rows {
+        println!(
+            "| {target} | {:.0} | {} | {} | {} | {} | {} | {} |",
+            took.as_secs_f64(),
+            figures.executions,
+            figures.per_second,
+            figures.coverage,
+            figures.corpus,
+            figures.peak_rss_mb,
+            u8::from(figures.crash.is_some())
+        );
+    }
+    let crashed: Vec<String> = rows
+        .iter()
+        .filter_map(|(target, _, figures)| {
+            figures
+                .crash
+                .as_ref()
+                .map(|crash| format!("{target}: {crash}"))
+        })
+        .collect();
+    if crashed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("fuzzing found crashes:\n{}", crashed.join("\n")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libfuzzer_figures_are_read_from_its_final_lines() {
+        let log = "INFO: Seed: 1\n\
+            #2\tINITED cov: 10 ft: 11 corp: 1/1b exec/s: 0 rss: 30Mb\n\
+            #524288\tpulse  cov: 120 ft: 300 corp: 40/900b lim: 4 exec/s: 9000 rss: 40Mb\n\
+            #600000\tDONE   cov: 130 ft: 320 corp: 45/1024b lim: 4 exec/s: 9836 rss: 41Mb\n\
+            Done 600000 runs in 61 second(s)\n\
+            stat::number_of_executed_units: 600000\n\
+            stat::average_exec_per_sec:     9836\n\
+            stat::new_units_added:          44\n\
+            stat::slowest_unit_time_sec:    0\n\
+            stat::peak_rss_mb:              41\n";
+        assert_eq!(
+            fuzz_figures(log),
+            FuzzFigures {
+                executions: 600_000,
+                per_second: 9836,
+                coverage: 130,
+                corpus: 45,
+                peak_rss_mb: 41,
+                crash: None,
+            }
+        );
+    }
+
+    #[test]
+    fn a_crash_is_read_with_the_file_libfuzzer_wrote() {
+        let log = "==1==ERROR: libFuzzer: deadly signal\n\
+            artifact_prefix='/w/fuzz/artifacts/endpoint_body/'; Test unit written to /w/fuzz/artifacts/endpoint_body/crash-abc\n";
+        assert_eq!(
+            fuzz_figures(log).crash.as_deref(),
+            Some("/w/fuzz/artifacts/endpoint_body/crash-abc")
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //!
 //! - `dev`: mock-server with demo data plus `trunk serve`, and the URL to open.
 //! - `test`: every check and test suite, in order, with a summary line per part.
-//! - `bench`: the server's benchmarks in release (`api`, `delivery`).
+//! - `bench`: the server's benchmarks in release (`api`, `delivery`) and the fuzz runs (`fuzz`).
 //! - `setup`: only install the tools.
 
 mod bench;
@@ -21,7 +21,8 @@ commands:
   dev     run the app against the mock server (seeded with demo data) and print the URL
   test    fmt, clippy (native and wasm32), native tests, browser unit tests, end-to-end tests
   setup   install the tools the other commands need, skipping what is there
-  bench   the server's benchmarks in release: `bench api`, `bench delivery`, or both (not part of test)
+  bench   benchmarks, not part of test: `bench api`, `bench delivery` (the server in release), `bench fuzz`
+          (each fuzz target for 60 s, or `--fuzz-seconds N`); all three without a name
 ";
 
 fn main() -> ExitCode {
