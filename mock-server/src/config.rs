@@ -1,8 +1,9 @@
-//! The server's flags (contract section 1); each is also read from `MOCK_<FLAG>`.
+//! The server's flags (contract section 1); each is also read from `MOCK_<FLAG>` (switches take `1`,
+//! `true`, `yes`, `on` and `0`, `false`, `no`, `off` there).
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use clap::Parser;
+use clap::{Parser, builder::BoolishValueParser};
 
 use crate::targets::HostOverride;
 
@@ -26,7 +27,7 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
 
     /// Do not seed a fresh database with demo data.
-    #[arg(long, env = "MOCK_NO_SEED")]
+    #[arg(long, env = "MOCK_NO_SEED", value_parser = BoolishValueParser::new())]
     pub no_seed: bool,
 
     /// Seconds to wait before each retry of a failed delivery, comma-separated (fractions allowed).
@@ -72,7 +73,7 @@ pub struct Config {
     /// link-local, CGNAT, documentation, multicast and other reserved ranges, checked again against
     /// every address the target's name resolves to at each delivery. Off by default: local receivers
     /// are normal in development.
-    #[arg(long, env = "MOCK_BLOCK_PRIVATE_TARGETS")]
+    #[arg(long, env = "MOCK_BLOCK_PRIVATE_TARGETS", value_parser = BoolishValueParser::new())]
     pub block_private_targets: bool,
 
     /// Resolve HOST to IP for deliveries instead of asking the system, like curl's --resolve

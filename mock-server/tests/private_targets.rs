@@ -316,3 +316,44 @@ async fn a_refused_delivery_is_retried_by_the_schedule_and_then_given_up() {
     assert_eq!(attempts[1]["error"], "other");
     assert_eq!(attempts[1]["next_retry"], Value::Null);
 }
+
+/// The binary reads the switch and the overrides from the environment (`MOCK_BLOCK_PRIVATE_TARGETS=1`).
+#[tokio::test]
+async fn the_binary_takes_the_switch_and_overrides_from_the_environment() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mock-server"))
+        .args(["--addr", "127.0.0.1:0", "--db", ":memory:"])
+        .env("MOCK_NO_SEED", "yes")
+        .env("MOCK_BLOCK_PRIVATE_TARGETS", "1")
+        .env("MOCK_RESOLVE", "a.test=93.184.216.34,b.test=10.9.8.7")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the mock-server binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the server prints its URL");
+        if let Some(url) = line.strip_prefix("mock-server listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    let create = |target: &str| {
+        reqwest::Client::new()
+            .post(format!("{url}{ENDPOINTS}"))
+            .bearer_auth(common::ADMIN_TOKEN)
+            .json(&json!({"target": target, "events": [{"type": "post.created"}]}))
+            .send()
+    };
+    assert_eq!(
+        create("http://a.test/").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    let message = target_refusal(create("http://b.test/").await.unwrap()).await;
+    assert!(message.contains("b.test resolves to 10.9.8.7"), "{message}");
+    child.kill().await.unwrap();
+}
