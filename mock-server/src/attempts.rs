@@ -72,28 +72,15 @@ async fn resend_event(
     id: PathId,
     JsonObject(body): JsonObject,
 ) -> ApiResult<StatusCode> {
-    let id = id.parse()?;
-    if !state.store.endpoint_exists(id).await? {
-        return Err(ApiError::NotFound);
-    }
+    let id = id.existing_endpoint(&state.store).await?;
     let mut errors = FieldErrors::default();
-    let event = match body.get("event") {
-        None => {
-            errors.add("event", ErrorCode::Required, messages::REQUIRED);
-            None
+    let event = fields::required(&body, "event", &mut errors).and_then(|value| {
+        let event = fields::id_value(value);
+        if event.is_none() {
+            errors.add("event", ErrorCode::Invalid, messages::INVALID_INTEGER);
         }
-        Some(Value::Null) => {
-            errors.add("event", ErrorCode::Null, messages::NULL);
-            None
-        }
-        Some(value) => match fields::id_value(value) {
-            Some(event) => Some(event),
-            None => {
-                errors.add("event", ErrorCode::Invalid, messages::INVALID_INTEGER);
-                None
-            }
-        },
-    };
+        event
+    });
     if let Some(event) = event
         && state
             .store
@@ -103,11 +90,9 @@ async fn resend_event(
     {
         errors.add("event", ErrorCode::Invalid, not_sent_message(event));
     }
-    let password = fields::password(&body, &mut errors);
-    errors.into_result()?;
     state
         .accounts
-        .confirm_password(&user, &password.unwrap_or_default())
+        .confirm_fields_and_password(&user, &body, errors)
         .await?;
     state
         .store
@@ -130,20 +115,10 @@ async fn resend_events(
     id: PathId,
     JsonObject(body): JsonObject,
 ) -> ApiResult<StatusCode> {
-    let id = id.parse()?;
-    if !state.store.endpoint_exists(id).await? {
-        return Err(ApiError::NotFound);
-    }
+    let id = id.existing_endpoint(&state.store).await?;
     let mut errors = FieldErrors::default();
-    let events = match body.get("event") {
-        None => {
-            errors.add("event", ErrorCode::Required, messages::REQUIRED);
-            None
-        }
-        Some(Value::Null) => {
-            errors.add("event", ErrorCode::Null, messages::NULL);
-            None
-        }
+    let events = match fields::required(&body, "event", &mut errors) {
+        None => None,
         Some(Value::Array(items)) => {
             let mut ids = Vec::new();
             let mut valid = true;
@@ -191,11 +166,9 @@ async fn resend_events(
             errors.add("event", ErrorCode::Invalid, not_sent_message(*event));
         }
     }
-    let password = fields::password(&body, &mut errors);
-    errors.into_result()?;
     state
         .accounts
-        .confirm_password(&user, &password.unwrap_or_default())
+        .confirm_fields_and_password(&user, &body, errors)
         .await?;
     state
         .store

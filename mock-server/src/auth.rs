@@ -27,7 +27,7 @@ use webhook_api::{ErrorCode, Role, User, validate::messages};
 use crate::{
     AppState,
     clock::{self, Micros},
-    error::{ApiError, ApiResult},
+    error::{ApiError, ApiResult, FieldErrors},
     store::{Store, StoredToken},
 };
 
@@ -287,9 +287,23 @@ impl Accounts {
         })
     }
 
+    /// Ends a password-protected route's checks in the contract's order: every field error (a missing
+    /// `password` among them) first, then the throttle, then the password itself.
+    pub async fn confirm_fields_and_password(
+        &self,
+        user: &User,
+        body: &serde_json::Map<String, serde_json::Value>,
+        mut errors: FieldErrors,
+    ) -> ApiResult<()> {
+        let password = crate::fields::password(body, &mut errors);
+        errors.into_result()?;
+        self.confirm_password(user, &password.unwrap_or_default())
+            .await
+    }
+
     /// The last check of reveal, expire and resend: 429 while the user is throttled, then 400 for a
     /// wrong password (which counts towards the throttle).
-    pub async fn confirm_password(&self, user: &User, password: &str) -> ApiResult<()> {
+    async fn confirm_password(&self, user: &User, password: &str) -> ApiResult<()> {
         let now = clock::now();
         let window = clock::micros(THROTTLE_WINDOW);
         {

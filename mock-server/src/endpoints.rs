@@ -187,10 +187,7 @@ async fn update(
     body: Map<String, Value>,
     write: EndpointWrite,
 ) -> ApiResult<Json<Endpoint>> {
-    let id = id.parse()?;
-    if !state.store.endpoint_exists(id).await? {
-        return Err(ApiError::NotFound);
-    }
+    let id = id.existing_endpoint(&state.store).await?;
     let input = EndpointInput::read(&body, write, state.resolver.blocks_private())?;
     input.check_resolved_target(&state).await?;
     state

@@ -119,6 +119,16 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 pub struct PathId(String);
 
 impl PathId {
+    /// The id of an endpoint that exists: 404 for a non-integer or unknown id.
+    pub async fn existing_endpoint(&self, store: &crate::store::Store) -> ApiResult<i64> {
+        let id = self.parse()?;
+        if store.endpoint_exists(id).await? {
+            Ok(id)
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
     pub fn parse(&self) -> ApiResult<i64> {
         let digits = &self.0;
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {

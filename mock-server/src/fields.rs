@@ -54,6 +54,25 @@ pub fn boolean(body: &Map<String, Value>, name: &str, errors: &mut FieldErrors) 
     }
 }
 
+/// A field that must be there and not null; `None` (recorded) otherwise.
+pub fn required<'a>(
+    body: &'a Map<String, Value>,
+    name: &str,
+    errors: &mut FieldErrors,
+) -> Option<&'a Value> {
+    match body.get(name) {
+        None => {
+            errors.add(name, ErrorCode::Required, messages::REQUIRED);
+            None
+        }
+        Some(Value::Null) => {
+            errors.add(name, ErrorCode::Null, messages::NULL);
+            None
+        }
+        Some(value) => Some(value),
+    }
+}
+
 /// The signed-in user's password, required for reveal, expire and resend.
 pub fn password(body: &Map<String, Value>, errors: &mut FieldErrors) -> Option<String> {
     string(body, "password", true, false, errors)

@@ -10,7 +10,6 @@ use crate::{
     endpoints::new_signing_secret,
     error::{ApiError, ApiResult, FieldErrors},
     extract::{JsonObject, PathId},
-    fields,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -32,16 +31,10 @@ async fn reveal_secret(
     id: PathId,
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<SigningSecret>)> {
-    let id = id.parse()?;
-    if !state.store.endpoint_exists(id).await? {
-        return Err(ApiError::NotFound);
-    }
-    let mut errors = FieldErrors::default();
-    let password = fields::password(&body, &mut errors);
-    errors.into_result()?;
+    let id = id.existing_endpoint(&state.store).await?;
     state
         .accounts
-        .confirm_password(&user, &password.unwrap_or_default())
+        .confirm_fields_and_password(&user, &body, FieldErrors::default())
         .await?;
     let signing_secret = state
         .store
@@ -64,16 +57,10 @@ async fn expire_secret(
     id: PathId,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Endpoint>> {
-    let id = id.parse()?;
-    if !state.store.endpoint_exists(id).await? {
-        return Err(ApiError::NotFound);
-    }
-    let mut errors = FieldErrors::default();
-    let password = fields::password(&body, &mut errors);
-    errors.into_result()?;
+    let id = id.existing_endpoint(&state.store).await?;
     state
         .accounts
-        .confirm_password(&user, &password.unwrap_or_default())
+        .confirm_fields_and_password(&user, &body, FieldErrors::default())
         .await?;
     state
         .store
