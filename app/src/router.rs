@@ -1,10 +1,16 @@
 //! A small client-side router: the location as signals, `history.pushState` navigation, same-origin link
-//! clicks handled in place, back/forward. It replaces leptos_router, whose generic route tree was one of
+//! clicks handled in place, back/forward. Each history entry carries its place in the session history
+//! (`history.state`), so that a back/forward can be measured and, when a screen's guard refuses it,
+//! undone (the unsaved-changes guard).
+//! A new screen that replaced the focused element gives focus to `<main>`, where keyboard and
+//! screen-reader users carry on. It replaces leptos_router, whose generic route tree was one of
 //! the largest parts of the .wasm; route matching itself is plain Rust in [`crate::routes`].
 
 use leptos::{ev, prelude::*};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
+
+use crate::components::focus;
 
 /// Where the app is (a context value).
 #[derive(Clone, Copy)]
@@ -12,6 +18,11 @@ pub struct Location {
     path: RwSignal<String>,
     /// The query without its `?`.
     search: RwSignal<String>,
+    /// The current entry's place in the session history.
+    index: StoredValue<i32>,
+    /// Asked before a back/forward of so many entries (negative: back) shows another page; `false`
+    /// undoes it. Tagged with its owner's id, so that only the owner removes it.
+    history_guard: StoredValue<Option<(usize, Callback<i32, bool>)>>,
 }
 
 impl Location {
@@ -21,6 +32,8 @@ impl Location {
         Self {
             path: RwSignal::new(path),
             search: RwSignal::new(search),
+            index: StoredValue::new(0),
+            history_guard: StoredValue::new(None),
         }
     }
 
@@ -51,22 +64,61 @@ impl Location {
         }
     }
 
+    /// Asks `guard` before each back/forward from now on, until [`Location::unguard_history`] with
+    /// the same `owner` (a [`crate::components::unique_number`]).
+    pub fn guard_history(&self, owner: usize, guard: Callback<i32, bool>) {
+        self.history_guard.set_value(Some((owner, guard)));
+    }
+
+    /// Stops asking the guard that `owner` installed (a newer one stays).
+    pub fn unguard_history(&self, owner: usize) {
+        self.history_guard.update_value(|guard| {
+            if guard.as_ref().is_some_and(|(o, _)| *o == owner) {
+                *guard = None;
+            }
+        });
+    }
+
+    /// A back/forward happened: show where it went, unless the guard refuses, in which case the
+    /// browser steps back to this entry.
+    fn traverse(&self) {
+        let steps = history_index().map_or(0, |to| to - self.index.get_value());
+        if steps != 0
+            && let Some((_, guard)) = self.history_guard.get_value()
+            && !guard.run(steps)
+        {
+            if let Ok(history) = window().history() {
+                let _ = history.go_with_delta(-steps);
+            }
+            return;
+        }
+        self.sync_from_browser();
+    }
+
     /// Goes to `to` (a path with an optional query), adding a history entry unless `replace`.
     pub fn navigate(&self, to: &str, replace: bool) {
         let (path, search) = split(to);
+        if !replace {
+            self.index.update_value(|i| *i += 1);
+        }
         if let Ok(history) = window().history() {
             let url = Some(to);
+            let state = wasm_bindgen::JsValue::from(self.index.get_value());
             let _ = if replace {
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", url)
+                history.replace_state_with_url(&state, "", url)
             } else {
-                history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", url)
+                history.push_state_with_url(&state, "", url)
             };
         }
         let new_page = self.path.with_untracked(|p| *p != path);
+        let had_focus = !focus::is_lost();
         self.search.set(search);
         self.path.set(path);
         if new_page {
             window().scroll_to_with_x_and_y(0.0, 0.0);
+            if had_focus {
+                focus_main_once_rendered();
+            }
         }
     }
 
@@ -74,18 +126,46 @@ impl Location {
         let location = window().location();
         let path = location.pathname().unwrap_or_else(|_| "/".into());
         let search = location.search().unwrap_or_default();
+        self.index.set_value(history_index().unwrap_or(0));
+        let new_page = self.path.with_untracked(|p| *p != path);
+        let had_focus = !focus::is_lost();
         self.search
             .set(search.strip_prefix('?').unwrap_or(&search).to_owned());
         self.path.set(path);
+        if new_page && had_focus {
+            focus_main_once_rendered();
+        }
     }
+}
+
+/// The place in the session history that the current entry's state records, if it has one.
+fn history_index() -> Option<i32> {
+    let state = window().history().ok()?.state().ok()?;
+    state.as_f64().map(|i| i as i32)
+}
+
+/// After the new screen rendered, focus `<main>` if the element that had focus went with the old one.
+fn focus_main_once_rendered() {
+    request_animation_frame(|| {
+        if focus::is_lost()
+            && let Some(main) = document().get_element_by_id("main")
+        {
+            let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    });
 }
 
 /// Starts the router for the whole app: the browser's location, back/forward, link clicks.
 pub fn provide_router() -> Location {
     let location = Location::at("/");
     location.sync_from_browser();
+    if history_index().is_none()
+        && let Ok(history) = window().history()
+    {
+        let _ = history.replace_state(&wasm_bindgen::JsValue::from(0), "");
+    }
     provide_context(location);
-    let popstate = window_event_listener(ev::popstate, move |_| location.sync_from_browser());
+    let popstate = window_event_listener(ev::popstate, move |_| location.traverse());
     // On the window, so that a handler on the document (the unsaved-changes guard) can veto a click first.
     let click = window_event_listener(ev::click, move |ev| {
         if let Some(to) = in_app_link(&ev) {

@@ -344,7 +344,16 @@ async fn the_reveal_dialog_needs_a_password_and_waits_while_checking() {
     assert_eq!(submitted.get_untracked(), ["admin"]);
     pending.set(true);
     settle().await;
-    assert!(submit_button(&mounted).disabled());
+    // Busy, not disabled: keyboard focus stays on it.
+    assert_eq!(
+        submit_button(&mounted)
+            .get_attribute("aria-disabled")
+            .as_deref(),
+        Some("true")
+    );
+    submit_button(&mounted).click();
+    settle().await;
+    assert_eq!(submitted.get_untracked(), ["admin"], "not sent twice");
     assert_eq!(submit_button(&mounted).text_content().unwrap(), "Checking…");
 }
 

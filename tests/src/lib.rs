@@ -17,6 +17,9 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use mock_server::Config;
 use tokio::{net::TcpListener, sync::oneshot};
 
+pub mod axe;
+pub mod keyboard;
+
 /// The longest a whole browser test may take before it counts as hung.
 const TEST_TIMEOUT: Duration = Duration::from_secs(240);
 
@@ -387,6 +390,15 @@ pub struct Api {
 }
 
 impl Api {
+    /// The same server, called with another bearer token.
+    pub fn with_token(&self, token: &str) -> Api {
+        Api {
+            base_url: self.base_url.clone(),
+            token: token.to_owned(),
+            http: self.http.clone(),
+        }
+    }
+
     /// `method path` with an optional JSON body; the status and the JSON answer (null when empty).
     pub async fn call(
         &self,

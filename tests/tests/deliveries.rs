@@ -358,3 +358,212 @@ async fn the_signature_tool_checks_a_real_delivery() {
     })
     .await;
 }
+
+/// Counts the answers to reveal requests in `window.__answers`, announcing each with an `answered`
+/// event on the document.
+const COUNT_REVEAL_ANSWERS_JS: &str = r#"
+window.__answers = 0;
+const original = window.fetch;
+window.fetch = async (input, init) => {
+  const response = await original(input, init);
+  const url = input instanceof Request ? input.url : String(input);
+  if (url.includes("/secret/reveal/")) {
+    window.__answers += 1;
+    document.dispatchEvent(new Event("answered"));
+  }
+  return response;
+};
+"#;
+
+/// Calls back once `window.__answers` reaches the given count.
+const WAIT_FOR_ANSWERS_JS: &str = r#"
+const [count, done] = arguments;
+if (window.__answers >= count) { done(); return; }
+document.addEventListener("answered", function answered() {
+  if (window.__answers >= count) { document.removeEventListener("answered", answered); done(); }
+});
+"#;
+
+/// Submits the open password dialog and waits until the app has shown the server's `count`th answer
+/// (the same message each time, so the answers are counted; the button is busy until one is shown).
+async fn submit_and_await_answer(ctx: &Ctx, count: u64) {
+    ctx.click("dialog[open] button[type=submit]").await;
+    ctx.client
+        .execute_async(WAIT_FOR_ANSWERS_JS, vec![count.into()])
+        .await
+        .expect("waiting for the answer");
+    ctx.find("dialog[open] button[type=submit][aria-disabled=false]")
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_five_wrong_passwords_the_dialog_says_when_to_try_again() {
+    browser_test("reveal-throttled", |ctx| async move {
+        endpoint_page(&ctx, "throttle").await;
+        ctx.eval(COUNT_REVEAL_ANSWERS_JS).await;
+        ctx.click_text(".secret-panel button", "Reveal").await;
+        for attempt in 1..=5 {
+            ctx.type_into(
+                "dialog[open] input[type=password]",
+                &format!("wrong-{attempt}"),
+            )
+            .await;
+            submit_and_await_answer(&ctx, attempt).await;
+            ctx.find_text("dialog[open] .field-error", "Invalid password.")
+                .await;
+        }
+        ctx.type_into("dialog[open] input[type=password]", "wrong-6")
+            .await;
+        submit_and_await_answer(&ctx, 6).await;
+        let throttled = ctx
+            .find("dialog[open] .throttled")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            throttled.starts_with("Too many attempts. Try again in 1")
+                && throttled.contains(" min"),
+            "how long to wait, from the server's Retry-After: {throttled}"
+        );
+        assert!(throttled.contains("(at "), "and at what time: {throttled}");
+        ctx.screenshot("throttled").await;
+
+        // Even the right password waits until then.
+        ctx.type_into("dialog[open] input[type=password]", "admin")
+            .await;
+        let submit = ctx.find("dialog[open] button[type=submit]").await;
+        assert_eq!(
+            submit.attr("disabled").await.unwrap().as_deref(),
+            Some("true")
+        );
+        ctx.find(".secret-hidden").await;
+    })
+    .await;
+}
+
+/// An endpoint whose receiver fails, with a retry five minutes out: its attempt is open in the panel,
+/// auto-refresh on. Deactivating the endpoint later cancels the retry, which changes the attempt.
+async fn open_failed_attempt(ctx: &Ctx) -> webhook_api::Endpoint {
+    let endpoint = endpoint_page(ctx, "flaky").await;
+    let fail = SinkBehavior {
+        status: 503,
+        ..SinkBehavior::default()
+    };
+    ctx.api().sink_behavior("flaky", &fail).await;
+    ctx.click(".attempts .toolbar-actions input[role=switch]")
+        .await;
+    let event = ctx.api().trigger("user.created").await;
+    attempt_row(ctx, event.event_id, "Retry scheduled").await;
+    ctx.click_text(".event-open", &format!("· {}", event.event_id))
+        .await;
+    ctx.find_text(".attempt-detail h3", "Retry scheduled").await;
+    endpoint
+}
+
+/// Deactivates the endpoint through the API and waits for auto-refresh to show the changed attempt.
+async fn change_the_open_attempt(ctx: &Ctx, endpoint: &webhook_api::Endpoint) {
+    ctx.api()
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v2/webhook/endpoint/{}/", endpoint.id),
+            Some(serde_json::json!({ "is_active": false })),
+        )
+        .await;
+    ctx.find_text(".attempt-detail h3", "Failed").await;
+    ctx.next_frames().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_that_changes_the_open_attempt_leaves_focus_where_it_is() {
+    browser_test_with(
+        "refresh-keeps-focus",
+        |config| config.retry_schedule = RetrySchedule(vec![Duration::from_secs(300)]),
+        |ctx| async move {
+            let endpoint = open_failed_attempt(&ctx).await;
+            ctx.click_text(".attempts .toolbar-actions button", "Refresh")
+                .await;
+            assert!(
+                ctx.focus_is(".attempts .toolbar-actions button.small:not(.primary)")
+                    .await
+            );
+            change_the_open_attempt(&ctx, &endpoint).await;
+            let focus = ctx.focus().await;
+            assert!(
+                ctx.focus_is(".attempts .toolbar-actions button.small:not(.primary)")
+                    .await,
+                "focus moved to {}",
+                focus.described
+            );
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn focus_inside_a_changed_attempt_stays_on_the_same_control() {
+    browser_test_with(
+        "refresh-keeps-focus-inside",
+        |config| config.retry_schedule = RetrySchedule(vec![Duration::from_secs(300)]),
+        |ctx| async move {
+            let endpoint = open_failed_attempt(&ctx).await;
+            let resend = ".attempt-detail .form-actions button:first-child";
+            ctx.eval(&format!("document.querySelector('{resend}').focus();"))
+                .await;
+            change_the_open_attempt(&ctx, &endpoint).await;
+            assert!(
+                ctx.focus_is(resend).await,
+                "focus is on the panel's resend button, not on {}",
+                ctx.focus().await.described
+            );
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_that_leaves_the_open_attempt_unchanged_keeps_its_panel() {
+    browser_test("refresh-keeps-panel", |ctx| async move {
+        endpoint_page(&ctx, "steady").await;
+        ctx.click(".attempts .toolbar-actions input[role=switch]")
+            .await;
+        let first = ctx.api().trigger("user.created").await;
+        attempt_row(&ctx, first.event_id, "Delivered").await;
+        ctx.click_text(".event-open", &format!("· {}", first.event_id))
+            .await;
+        ctx.find(".attempt-detail").await;
+        ctx.eval("document.querySelector('.attempt-detail').dataset.before = 'yes';")
+            .await;
+        let second = ctx.api().trigger("user.updated").await;
+        attempt_row(&ctx, second.event_id, "Delivered").await;
+        ctx.next_frames().await;
+        ctx.find(".attempt-detail[data-before]").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_keeps_focus_on_the_same_control_of_the_attempts_table() {
+    browser_test("refresh-keeps-row-focus", |ctx| async move {
+        endpoint_page(&ctx, "rows").await;
+        ctx.click(".attempts .toolbar-actions input[role=switch]")
+            .await;
+        let first = ctx.api().trigger("user.created").await;
+        let row = attempt_row(&ctx, first.event_id, "Delivered").await;
+        let key = row.attr("data-key").await.unwrap().expect("a row key");
+        let open = format!("tr[data-key='{key}'] .event-open");
+        ctx.eval(&format!(
+            "const b = document.querySelector(\"{open}\"); b.focus(); b.dataset.before = 'yes';"
+        ))
+        .await;
+        let second = ctx.api().trigger("user.updated").await;
+        attempt_row(&ctx, second.event_id, "Delivered").await;
+        ctx.next_frames().await;
+        assert!(
+            ctx.focus_is(&format!("{open}:not([data-before])")).await,
+            "focus is on the same row's button in the new table, not on {}",
+            ctx.focus().await.described
+        );
+    })
+    .await;
+}

@@ -1,6 +1,8 @@
 //! Issue 5 end to end: sign-in, the endpoint table, create, edit, delete, roles and the session.
 
-use e2e::{Ctx, browser_test};
+use std::time::Duration;
+
+use e2e::{Ctx, browser_test, browser_test_with};
 
 /// WebDriver's key code for Escape.
 const ESCAPE: &str = "\u{E00C}";
@@ -191,7 +193,7 @@ async fn the_active_switch_patches_the_endpoint_in_place() {
         );
         switch.click().await.unwrap();
         ctx.find_text("tbody .switch-label", "Off").await;
-        ctx.wait_for_absence("tbody input[role=switch][disabled]", None)
+        ctx.wait_for_absence("tbody input[role=switch][aria-disabled=true]", None)
             .await;
         assert!(!ctx.api().endpoint(endpoint.id).await.is_active);
 
@@ -405,6 +407,116 @@ async fn leaving_a_form_with_unsaved_changes_asks_first() {
             .await;
         ctx.wait_for_path("/endpoints").await;
     })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_browsers_back_button_asks_before_leaving_unsaved_changes() {
+    browser_test("unsaved-changes-back", |ctx| async move {
+        ctx.sign_in("admin", "admin").await;
+        ctx.find("tbody tr").await;
+        ctx.click_text(".page-header a", "New endpoint").await;
+        ctx.wait_for_path("/endpoints/new").await;
+        ctx.type_into("#endpoint-target", "https://half-typed.example")
+            .await;
+
+        ctx.client.back().await.unwrap();
+        ctx.find_text("dialog[open] h2", "Discard unsaved changes?")
+            .await;
+        ctx.wait_for_path("/endpoints/new").await;
+        ctx.click_text("dialog[open] button", "Cancel").await;
+        ctx.wait_for_absence("dialog", None).await;
+        assert_eq!(ctx.path().await, "/endpoints/new");
+        assert_eq!(
+            ctx.find("#endpoint-target")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("https://half-typed.example"),
+            "what was typed stays"
+        );
+
+        ctx.client.back().await.unwrap();
+        ctx.click_text("dialog[open] button", "Discard changes")
+            .await;
+        ctx.wait_for_path("/endpoints").await;
+        ctx.find("tbody tr").await;
+        // Back means back: the form is the next entry forward, as it would be without the question.
+        ctx.client.forward().await.unwrap();
+        ctx.wait_for_path("/endpoints/new").await;
+        let target = ctx.find("#endpoint-target").await;
+        assert_eq!(target.prop("value").await.unwrap().as_deref(), Some(""));
+    })
+    .await;
+}
+
+/// Calls back with the session's access token as soon as it differs from `old`, and when (epoch ms):
+/// the app writes the session to sessionStorage after each refresh.
+const WAIT_FOR_NEW_TOKEN_JS: &str = r#"
+const [old, done] = arguments;
+const key = "webhook-console.session";
+const token = () => (JSON.parse(sessionStorage.getItem(key) || "null") || {}).access_token;
+if (token() !== old) { done([token(), Date.now()]); return; }
+const setItem = Storage.prototype.setItem;
+Storage.prototype.setItem = function (...args) {
+  setItem.apply(this, args);
+  if (token() !== old) { Storage.prototype.setItem = setItem; done([token(), Date.now()]); }
+};
+"#;
+
+/// The session the app keeps in sessionStorage.
+async fn stored_session(ctx: &Ctx) -> serde_json::Value {
+    ctx.eval("return JSON.parse(sessionStorage.getItem('webhook-console.session'));")
+        .await
+}
+
+/// Waits for the app to replace the access token `old`; the new token and when it was stored.
+async fn next_token(ctx: &Ctx, old: &str) -> (String, f64) {
+    let (token, at): (String, f64) = serde_json::from_value(
+        ctx.client
+            .execute_async(WAIT_FOR_NEW_TOKEN_JS, vec![old.into()])
+            .await
+            .expect("waiting for a refreshed token"),
+    )
+    .expect("a token and a time");
+    (token, at)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_short_lived_token_is_refreshed_before_it_expires_and_the_session_goes_on() {
+    browser_test_with(
+        "token-refresh",
+        |config| config.access_token_lifetime = Duration::from_secs(4),
+        |ctx| async move {
+            ctx.sign_in("admin", "admin").await;
+            ctx.find("tbody tr").await;
+            let session = stored_session(&ctx).await;
+            let first = session["access_token"].as_str().unwrap().to_owned();
+            let expires_at = session["expires_at"].as_f64().unwrap();
+
+            let (second, refreshed_at) = next_token(&ctx, &first).await;
+            assert!(
+                refreshed_at < expires_at,
+                "refreshed {} ms after the token expired",
+                refreshed_at - expires_at
+            );
+            // The next refresh comes after the first token's expiry: by then only fresh tokens work.
+            next_token(&ctx, &second).await;
+            let (status, _) = ctx
+                .api()
+                .with_token(&first)
+                .call(reqwest::Method::GET, "/api/v2/user/me/", None)
+                .await;
+            assert_eq!(status, 401, "the first token has expired");
+
+            ctx.click_text("header nav a", "Events").await;
+            ctx.find("#event-user\\.created").await;
+            assert_eq!(ctx.path().await, "/events", "still signed in");
+            ctx.find_text(".user-name", "admin").await;
+        },
+    )
     .await;
 }
 

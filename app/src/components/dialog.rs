@@ -1,14 +1,15 @@
 //! Modal dialogs on the native `<dialog>` (the page behind is inert), with focus kept inside on Tab,
-//! Escape to close, and focus returned to whatever opened it.
+//! Escape to close, and focus returned to whatever opened it (or, when that is gone, to the panel or
+//! page it was on).
 
 use leptos::{html, prelude::*};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
-use super::unique_id;
-
-const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), \
-     textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+use super::{
+    focus::{self, FOCUSABLE, focusables},
+    unique_id,
+};
 
 /// A modal dialog titled `title`. `on_close` runs on Escape; the parent closes it by no longer rendering it.
 #[component]
@@ -22,11 +23,16 @@ pub fn Modal(
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     let title_id = unique_id("dialog-title");
-    let opener = SendWrapper::new(
-        document()
-            .active_element()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
-    );
+    let opener = document()
+        .active_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    // Where focus goes if the opener is gone by the time the dialog closes (revealing the secret
+    // removes "Reveal…", deleting removes the row): the closest container that takes focus.
+    let fallback = opener
+        .as_ref()
+        .and_then(|o| o.closest("[tabindex='-1']").ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let return_to = SendWrapper::new((opener, fallback));
     dialog.on_load(|dialog| {
         if !dialog.open() {
             let _ = dialog.show_modal();
@@ -44,9 +50,22 @@ pub fn Modal(
                 .unchecked_into::<web_sys::HtmlDialogElement>()
                 .close();
         }
-        if let Some(opener) = opener.take() {
+        let (opener, fallback) = return_to.take();
+        if let Some(opener) = &opener {
             let _ = opener.focus();
         }
+        // What closed the dialog may also remove the opener, in the same update: check once it settled.
+        request_animation_frame(move || {
+            if !focus::is_lost() {
+                return;
+            }
+            let target = opener
+                .filter(|o| o.is_connected())
+                .or(fallback.filter(|f| f.is_connected()));
+            if let Some(target) = target {
+                let _ = target.focus();
+            }
+        });
     });
     let on_keydown = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
         // Handled here as well as through `cancel`, which Chromium skips on a second Escape in a row.
@@ -93,13 +112,7 @@ fn focus_initial(dialog: &web_sys::HtmlDialogElement) {
 
 /// Tab from the last focusable element goes to the first, Shift+Tab from the first to the last.
 fn trap_tab(dialog: &web_sys::HtmlDialogElement, ev: &web_sys::KeyboardEvent) {
-    let Ok(nodes) = dialog.query_selector_all(FOCUSABLE) else {
-        return;
-    };
-    let elements: Vec<web_sys::HtmlElement> = (0..nodes.length())
-        .filter_map(|i| nodes.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        .collect();
+    let elements = focusables(dialog);
     let (Some(first), Some(last)) = (elements.first(), elements.last()) else {
         ev.prevent_default();
         return;
@@ -154,8 +167,13 @@ pub fn ConfirmDialog(
                 <button
                     type="button"
                     class=button_class
-                    disabled=move || pending.get()
-                    on:click=move |_| on_confirm.run(())
+                    // Not `disabled`: a disabled button drops keyboard focus while the action runs.
+                    aria-disabled=move || pending.get().to_string()
+                    on:click=move |_| {
+                        if !pending.get_untracked() {
+                            on_confirm.run(());
+                        }
+                    }
                 >
                     {move || if pending.get() { "Working…".to_owned() } else { confirm_label.clone() }}
                 </button>

@@ -6,6 +6,7 @@ pub mod dialog;
 pub mod error_panel;
 pub mod event_picker;
 pub mod field;
+pub mod focus;
 pub mod json_viewer;
 pub mod layout;
 pub mod pagination;
@@ -19,8 +20,13 @@ pub mod unsaved;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A number no other call returns (in this page).
+pub fn unique_number() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// A document-unique element id starting with `prefix`, for `for`/`aria-labelledby`/`aria-describedby`.
 pub fn unique_id(prefix: &str) -> String {
-    static NEXT: AtomicUsize = AtomicUsize::new(1);
-    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+    format!("{prefix}-{}", unique_number())
 }

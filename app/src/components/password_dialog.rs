@@ -58,12 +58,10 @@ pub fn PasswordDialog(
         _ => None,
     };
     let still_throttled = move || throttled_until().is_some_and(|until| until > now());
-    let ready = move || {
-        !pending.get()
-            && !password.with(String::is_empty)
-            && !still_throttled()
-            && can_submit.is_none_or(|c| c.get())
+    let complete = move || {
+        !password.with(String::is_empty) && !still_throttled() && can_submit.is_none_or(|c| c.get())
     };
+    let ready = move || !pending.get() && complete();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if ready() {
@@ -122,7 +120,13 @@ pub fn PasswordDialog(
                     <button type="button" class="button" on:click=move |_| on_close.run(())>
                         "Cancel"
                     </button>
-                    <button type="submit" class=button_class disabled=move || !ready()>
+                    // Only `aria-disabled` while checking: a disabled button drops keyboard focus.
+                    <button
+                        type="submit"
+                        class=button_class
+                        disabled=move || !complete()
+                        aria-disabled=move || pending.get().to_string()
+                    >
                         {move || if pending.get() { "Checking…".to_owned() } else { confirm_label.clone() }}
                     </button>
                 </div>

@@ -7,10 +7,10 @@
 
 use std::{cell::Cell, future::Future, pin::Pin, rc::Rc};
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 use send_wrapper::SendWrapper;
 
-use super::error_panel::ErrorPanel;
+use super::{error_panel::ErrorPanel, focus};
 use crate::{
     api::{ApiError, Client},
     session::use_session,
@@ -115,7 +115,8 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
 }
 
 /// Shows a screen's data: `skeleton` until the first answer, the error with a retry if it failed,
-/// else `render` of the value. A reload keeps the current view (dimmed) until its answer comes.
+/// else `render` of the value. A reload keeps the current view (dimmed) until its answer comes; the new
+/// view gives focus back to the control that had it in the old one (same row, same place).
 pub fn loaded<T>(
     remote: Remote<T>,
     error_title: &'static str,
@@ -126,16 +127,28 @@ where
     T: Clone + Send + Sync + 'static,
 {
     let loading = remote.loading();
-    let state = move || match remote.get() {
-        None => skeleton(),
-        Some(Err(error)) => view! {
-            <ErrorPanel error title=error_title retry=Callback::new(move |()| remote.reload()) />
+    let container = NodeRef::<html::Div>::new();
+    let state = move || {
+        let value = remote.get();
+        // Read before the old view is replaced; restored once the new one is in the page.
+        if let Some(position) = container.get_untracked().and_then(|c| focus::position(&c)) {
+            request_animation_frame(move || {
+                if let Some(container) = container.get_untracked() {
+                    focus::restore(&container, &position);
+                }
+            });
         }
-        .into_any(),
-        Some(Ok(value)) => render(value),
+        match value {
+            None => skeleton(),
+            Some(Err(error)) => view! {
+                <ErrorPanel error title=error_title retry=Callback::new(move |()| remote.reload()) />
+            }
+            .into_any(),
+            Some(Ok(value)) => render(value),
+        }
     };
     view! {
-        <div class="loaded" class=("is-loading", loading) aria-busy=move || loading.get().to_string()>
+        <div node_ref=container class="loaded" class=("is-loading", loading) aria-busy=move || loading.get().to_string()>
             {state}
         </div>
     }

@@ -106,7 +106,7 @@ pub fn ToastRegion() -> impl IntoView {
                     aria-label="Dismiss"
                     on:click=move |_| toasts.dismiss(id)
                 >
-                    "×"
+                    <span aria-hidden="true">"×"</span>
                 </button>
             </div>
         }

@@ -182,7 +182,8 @@ pub fn SignIn() -> impl IntoView {
                 </details>
                 {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || pending.get()>
+                    // Not `disabled` while signing in: that would drop keyboard focus (a second submit is ignored).
+                    <button type="submit" class="button primary" aria-disabled=move || pending.get().to_string()>
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </div>

@@ -18,6 +18,8 @@ use crate::{
 #[component]
 pub fn AttemptDetail(
     attempt: Attempt,
+    /// Move focus (and the view) to the panel: when the admin opened it, not when a refresh rebuilt it.
+    take_focus: bool,
     #[prop(into)] on_close: Callback<()>,
     /// "Resend this event", when the server says which event it was.
     #[prop(into)]
@@ -39,10 +41,11 @@ pub fn AttemptDetail(
         .as_deref()
         .and_then(time::parse_iso8601)
         .map(exact);
-    // Opening an attempt moves focus (and the view) to its detail.
     let panel = NodeRef::<html::Section>::new();
-    panel.on_load(|panel| {
-        let _ = panel.focus();
+    panel.on_load(move |panel| {
+        if take_focus {
+            let _ = panel.focus();
+        }
     });
     view! {
         <section node_ref=panel class="card attempt-detail" aria-label=title.clone() tabindex="-1">

@@ -18,7 +18,7 @@ pub fn AttemptsPage(id: u64) -> impl IntoView {
     provide_revealed_secret();
     let endpoint = Remote::new(move |client| async move { api::endpoint(&client, id).await });
     view! {
-        <section class="page" aria-labelledby="attempts-page-title">
+        <section class="page attempts-page">
             {loaded(
                 endpoint,
                 "Could not load the endpoint",

@@ -115,6 +115,7 @@ fn AttemptRow(
     view! {
         <tr
             data-attempt-id=id.to_string()
+            data-key=id.to_string()
             class=("selected", is_open)
             class=format!("outcome-row-{}", outcome.as_str())
         >

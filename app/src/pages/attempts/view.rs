@@ -4,13 +4,14 @@
 
 use std::{collections::BTreeSet, time::Duration};
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 use webhook_api::{Attempt, AttemptSortField, Page, validate::BULK_RESEND_MAX};
 
 use super::{AttemptDetail, AttemptTable, ResendDialog, ResendRequestKind};
 use crate::{
     api,
     components::{
+        focus,
         pagination::{PageSizeSelect, Pagination},
         remote::{Remote, loaded},
         skeleton::TableSkeleton,
@@ -81,6 +82,10 @@ pub fn AttemptsView(
         let id = open.get()?;
         data.with_loaded(|page| page?.results.iter().find(|a| a.id == id).cloned())
     });
+    // The attempt whose panel is on screen: a refresh that changed it rebuilds the panel, which then
+    // leaves focus where the admin is (or on the same control, if it was inside the old panel).
+    let panel_of = StoredValue::new(None::<u64>);
+    let section = NodeRef::<html::Section>::new();
     let base = StoredValue::new(base);
     let go = move |next: ListQuery<AttemptSortField>| {
         let href = base.with_value(|b| routes::attempts_with(b, &next));
@@ -88,7 +93,7 @@ pub fn AttemptsView(
     };
 
     view! {
-        <section class="attempts" aria-labelledby="attempts-title">
+        <section node_ref=section class="attempts" aria-labelledby="attempts-title">
             <div class="section-header">
                 <h2 id="attempts-title">"Delivery attempts"</h2>
                 <div class="toolbar-actions">
@@ -132,10 +137,24 @@ pub fn AttemptsView(
                 },
             )}
             {move || {
-                let attempt = open_attempt.get()?;
+                let Some(attempt) = open_attempt.get() else {
+                    panel_of.set_value(None);
+                    return None;
+                };
+                let opened = panel_of.get_value() != Some(attempt.id);
+                panel_of.set_value(Some(attempt.id));
+                let panel = move || section.get_untracked()?.query_selector(".attempt-detail").ok().flatten();
+                if let Some(position) = panel().and_then(|old| focus::position(&old)) {
+                    request_animation_frame(move || {
+                        if let Some(new) = panel() {
+                            focus::restore(&new, &position);
+                        }
+                    });
+                }
                 Some(view! {
                     <AttemptDetail
                         attempt
+                        take_focus=opened
                         on_close=Callback::new(move |()| open.set(None))
                         on_resend=Callback::new(move |a: Attempt| {
                             if let Some(event) = a.event.id {

@@ -105,7 +105,7 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
             </div>
             <div class="form-actions">
                 <a href=routes::endpoint_edit(id) class="button">"Edit"</a>
-                <button type="button" class="button" disabled=move || toggling.get() on:click=move |_| {
+                <button type="button" class="button" aria-disabled=move || toggling.get().to_string() on:click=move |_| {
                     toggle.dispatch(());
                 }>
                     {if active { "Deactivate" } else { "Activate" }}

@@ -119,6 +119,9 @@ pub fn EndpointForm(
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
         attempted.set(true);
         let draft = draft.get_untracked();
         let invalid = [
@@ -194,7 +197,8 @@ pub fn EndpointForm(
             </div>
             <EventPicker catalog selected=events errors=events_messages filter_id=Field::Events.input_id() />
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || pending.get()>
+                // Not `disabled` while saving: that would drop keyboard focus.
+                <button type="submit" class="button primary" aria-disabled=move || pending.get().to_string()>
                     {move || if pending.get() { "Saving…".to_owned() } else { submit_label.clone() }}
                 </button>
                 <a class="button" href=cancel_href>"Cancel"</a>

@@ -161,7 +161,8 @@ pub fn SigningSecretPanel(
     let secret_text = Signal::derive(move || revealed.get().unwrap_or_default());
 
     view! {
-        <section class="card secret-panel" aria-labelledby="secret-title">
+        // Takes focus when a dialog it opened closes without its opener ("Reveal…" goes once revealed).
+        <section class="card secret-panel" aria-labelledby="secret-title" tabindex="-1">
             <h2 id="secret-title">"Signing secret"</h2>
             <p class="muted">
                 "Each delivery carries a " <code>"SelfCommunity-Signature"</code>
@@ -170,7 +171,10 @@ pub fn SigningSecretPanel(
             {move || match revealed.get() {
                 Some(secret) => view! {
                     <div class="secret-row">
-                        <code class="secret-value" aria-label="Signing secret">
+                        <span class="visually-hidden">
+                            {move || if unmasked.get() { "Signing secret:" } else { "Signing secret, masked" }}
+                        </span>
+                        <code class="secret-value" aria-hidden=move || (!unmasked.get()).then_some("true")>
                             {move || if unmasked.get() { secret.clone() } else { "•".repeat(24) }}
                         </code>
                         <button
@@ -185,7 +189,10 @@ pub fn SigningSecretPanel(
                     </div>
                     <p class="hint secret-timer">
                         {move || {
-                            let left = revealed.hide_at.get().map_or(0.0, |at| ((at - now()) / 1000.0).ceil().max(0.0));
+                            // The clock ticks once a second, so it can lag: never say more than the full time.
+                            let left = revealed.hide_at.get().map_or(0.0, |at| {
+                                ((at - now()) / 1000.0).ceil().clamp(0.0, REVEAL_FOR.as_secs() as f64)
+                            });
                             format!("Hides itself in {} s. ", left as u64)
                         }}
                         <button type="button" class="button link" on:click=move |_| revealed.hide()>
@@ -195,8 +202,9 @@ pub fn SigningSecretPanel(
                 }
                 .into_any(),
                 None => view! {
-                    <p class="secret-hidden" aria-label="Signing secret hidden">
-                        <code class="secret-value masked">{"•".repeat(24)}</code>
+                    <p class="secret-hidden">
+                        <span class="visually-hidden">"Signing secret hidden"</span>
+                        <code class="secret-value masked" aria-hidden="true">{"•".repeat(24)}</code>
                     </p>
                 }
                 .into_any(),
@@ -266,7 +274,7 @@ pub fn SigningSecretPanel(
                             type="button"
                             class="button primary"
                             autofocus
-                            disabled=move || reveal_pending.get()
+                            aria-disabled=move || reveal_pending.get().to_string()
                             on:click=move |_| {
                                 if let Some(password) = expire_password.get_value() {
                                     reveal.dispatch(password);

@@ -73,7 +73,7 @@ fn EndpointRow(endpoint: Endpoint, on_delete: Callback<Endpoint>) -> impl IntoVi
     let id = endpoint.id;
     let for_delete = endpoint.clone();
     view! {
-        <tr data-endpoint-id=id.to_string()>
+        <tr data-endpoint-id=id.to_string() data-key=id.to_string()>
             <td class="col-target">
                 <a class="target" href=routes::endpoint(id) title=endpoint.target.clone()>
                     {endpoint.target.clone()}
@@ -181,9 +181,14 @@ pub fn ActiveSwitch(id: u64, active: bool, #[prop(into)] target: String) -> impl
                 role="switch"
                 aria-label=format!("Active: {target}")
                 prop:checked=checked
-                disabled=move || pending.get()
+                // Not `disabled` while saving, which would drop keyboard focus: a flip meanwhile is undone.
+                aria-disabled=move || pending.get().to_string()
                 on:change=move |ev| {
                     let wanted = event_target_checked(&ev);
+                    if pending.get_untracked() {
+                        event_target::<web_sys::HtmlInputElement>(&ev).set_checked(!wanted);
+                        return;
+                    }
                     checked.set(wanted);
                     patch.dispatch(wanted);
                 }
