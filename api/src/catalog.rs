@@ -153,7 +153,7 @@ pub fn group_by_resource<'a>(
 /// Realistic example payloads, as data: `fragments` (a user, a discussion, ...) and, per event type, its
 /// `data` built from them. A string `"$name"` stands for fragment `name`; an object with a `"$": "name"`
 /// key is that fragment with the object's other keys set over it.
-const EXAMPLES: &str = include_str!("catalog/examples.json");
+pub const EXAMPLES: &str = include_str!("catalog/examples.json");
 
 /// A realistic example of the `data` an event of type `name` carries; `None` for a type not in the catalog.
 pub fn example_data(name: &str) -> Option<Value> {

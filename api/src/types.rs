@@ -131,6 +131,23 @@ pub enum DeliveryError {
 }
 
 impl DeliveryError {
+    pub const ALL: &'static [Self] = &[
+        Self::Timeout,
+        Self::ConnectionRefused,
+        Self::Dns,
+        Self::Tls,
+        Self::Other,
+    ];
+
+    /// The error named `name`, [`Self::Other`] for a name this version does not know (as serde reads it).
+    pub fn parse(name: &str) -> Self {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|error| error.as_str() == name)
+            .unwrap_or(Self::Other)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Timeout => "timeout",
@@ -243,6 +260,36 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: &'static [Self] = &[
+        Self::Required,
+        Self::Invalid,
+        Self::InvalidChoice,
+        Self::MaxLength,
+        Self::Empty,
+        Self::Blank,
+        Self::Null,
+        Self::ParseError,
+        Self::NotAuthenticated,
+        Self::AuthenticationFailed,
+        Self::PermissionDenied,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::Throttled,
+        Self::ServerError,
+        Self::Unknown,
+    ];
+
+    /// The code named `name`, [`Self::Unknown`] for a name this version does not know (as serde reads it).
+    pub fn parse(name: &str) -> Self {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str() == name)
+            .unwrap_or(Self::Unknown)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Required => "required",
@@ -317,6 +364,12 @@ pub enum Role {
 }
 
 impl Role {
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Admin, Self::Member]
+            .into_iter()
+            .find(|role| role.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Admin => "admin",
@@ -567,6 +620,50 @@ mod tests {
         let body: ErrorBody =
             serde_json::from_str(r#"{"errors":[{"code":"brand_new","message":"Hm."}]}"#).unwrap();
         assert_eq!(body.general_error().unwrap().code, ErrorCode::Unknown);
+    }
+
+    #[test]
+    fn error_codes_and_delivery_errors_parse_as_serde_reads_them() {
+        for name in [
+            "required",
+            "invalid",
+            "invalid_choice",
+            "max_length",
+            "empty",
+            "blank",
+            "null",
+            "parse_error",
+            "not_authenticated",
+            "authentication_failed",
+            "permission_denied",
+            "not_found",
+            "method_not_allowed",
+            "payload_too_large",
+            "unsupported_media_type",
+            "throttled",
+            "server_error",
+            "unknown",
+            "brand_new",
+        ] {
+            let serde: ErrorCode = serde_json::from_value(name.into()).unwrap();
+            assert_eq!(ErrorCode::parse(name), serde, "{name}");
+            assert!(ErrorCode::ALL.contains(&serde));
+        }
+        for name in [
+            "timeout",
+            "connection_refused",
+            "dns",
+            "tls",
+            "other",
+            "new",
+        ] {
+            let serde: DeliveryError = serde_json::from_value(name.into()).unwrap();
+            assert_eq!(DeliveryError::parse(name), serde, "{name}");
+            assert!(DeliveryError::ALL.contains(&serde));
+        }
+        assert_eq!(Role::parse("admin"), Some(Role::Admin));
+        assert_eq!(Role::parse("member"), Some(Role::Member));
+        assert_eq!(Role::parse("root"), None);
     }
 
     #[test]

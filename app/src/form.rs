@@ -1,9 +1,9 @@
 //! The endpoint form's state and rules, apart from its rendering: what was typed, what the shared field
 //! rules say about it, and the body it becomes.
 
-use std::collections::BTreeSet;
-
 use webhook_api::{Endpoint, EndpointWrite, EventRef, validate};
+
+use crate::set::SortedSet;
 
 /// What the create and edit forms hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,7 +12,7 @@ pub struct EndpointDraft {
     pub description: String,
     pub is_active: bool,
     pub ssl_cert_verification: bool,
-    pub events: BTreeSet<String>,
+    pub events: SortedSet<String>,
 }
 
 impl Default for EndpointDraft {
@@ -23,7 +23,7 @@ impl Default for EndpointDraft {
             description: String::new(),
             is_active: true,
             ssl_cert_verification: true,
-            events: BTreeSet::new(),
+            events: SortedSet::new(),
         }
     }
 }

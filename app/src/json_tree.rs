@@ -232,6 +232,52 @@ impl Parser<'_> {
 }
 
 impl Json {
+    /// The text without any whitespace.
+    pub fn compact(&self) -> String {
+        let mut out = String::new();
+        self.write_compact(&mut out);
+        out
+    }
+
+    fn write_compact(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => write_string(out, s),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_compact(out);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (i, (key, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(out, key);
+                    out.push(':');
+                    value.write_compact(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// Two-space indented text, as the copy button copies it.
     pub fn pretty(&self) -> String {
         let mut out = String::new();
@@ -348,6 +394,13 @@ mod tests {
     fn refuses_hostile_nesting_instead_of_overflowing() {
         let deep = "[".repeat(10_000);
         assert_eq!(parse(&deep).unwrap_err().reason, "nested too deeply");
+    }
+
+    #[test]
+    fn compact_text_has_no_whitespace_and_reads_back() {
+        let json = parse(r#"{ "a" : [1, {"b": null}], "c\n": "x y" }"#).unwrap();
+        assert_eq!(json.compact(), r#"{"a":[1,{"b":null}],"c\n":"x y"}"#);
+        assert_eq!(parse(&json.compact()).unwrap(), json);
     }
 
     #[test]

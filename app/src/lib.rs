@@ -4,12 +4,13 @@
 //! in [`routes`]); screens are in [`pages`], reusable pieces in [`components`], the API client in [`api`].
 //! Logic that is not
 //! rendering lives in plain modules with plain tests: [`routes`], [`query`], [`time`], [`form`],
-//! [`event_selection`], [`outcome`], [`json_tree`], [`response_body`], [`snippets`].
+//! [`event_selection`], [`example_payload`], [`outcome`], [`json_tree`], [`response_body`], [`set`], [`snippets`], [`wire`].
 
 pub mod api;
 pub mod clock;
 pub mod components;
 pub mod event_selection;
+pub mod example_payload;
 pub mod form;
 pub mod json_tree;
 pub mod outcome;
@@ -19,8 +20,10 @@ pub mod response_body;
 pub mod router;
 pub mod routes;
 pub mod session;
+pub mod set;
 pub mod snippets;
 pub mod time;
+pub mod wire;
 
 use leptos::prelude::*;
 

@@ -4,10 +4,13 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use webhook_api::{Role, TokenResponse, User};
 
-use crate::api::{self, ApiError, Client};
+use crate::{
+    api::{self, ApiError, Client},
+    json_tree::Json,
+    wire::{self, Fields, FromJson, JsonObject, ToJson, WholePart},
+};
 
 /// The `sessionStorage` key.
 const STORAGE_KEY: &str = "webhook-console.session";
@@ -19,7 +22,7 @@ const REFRESH_MARGIN_MS: f64 = 60_000.0;
 const REFRESH_RETRY: Duration = Duration::from_secs(30);
 
 /// A signed-in session.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     /// The server's origin; empty for the app's own.
     pub server: String,
@@ -265,20 +268,62 @@ fn storage() -> Option<web_sys::Storage> {
 
 fn load() -> Option<Session> {
     let text = storage()?.get_item(STORAGE_KEY).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    wire::decode(&text).ok()
 }
 
 fn store(session: Option<&Session>) {
     let Some(storage) = storage() else {
         return;
     };
-    match session.and_then(|s| serde_json::to_string(s).ok()) {
+    match session.map(ToJson::to_json) {
         Some(text) => {
             let _ = storage.set_item(STORAGE_KEY, &text);
         }
         None => {
             let _ = storage.remove_item(STORAGE_KEY);
         }
+    }
+}
+
+/// Times are kept as whole milliseconds: writing and reading them needs no float formatting or parsing.
+impl ToJson for Session {
+    fn to_json(&self) -> String {
+        let millis = |ms: Option<f64>| ms.map(|ms| (ms as i64).to_string());
+        JsonObject::default()
+            .string("server", &self.server)
+            .string("access_token", &self.access_token)
+            .raw_if(
+                "refresh_token",
+                self.refresh_token.as_deref().map(wire::string).as_deref(),
+            )
+            .raw_if("expires_at", millis(self.expires_at).as_deref())
+            .raw_if("lifetime", millis(self.lifetime).as_deref())
+            .raw_if(
+                "client_id",
+                self.client_id.as_deref().map(wire::string).as_deref(),
+            )
+            .raw_if("user", self.user.as_ref().map(ToJson::to_json).as_deref())
+            .finish()
+    }
+}
+
+impl FromJson for Session {
+    fn from_json(json: Json) -> Result<Self, String> {
+        let mut fields = Fields::of(json)?;
+        let millis = |fields: &mut Fields, name| {
+            fields
+                .optional::<WholePart>(name)
+                .map(|ms| ms.map(|ms| ms.0))
+        };
+        Ok(Self {
+            server: fields.required("server")?,
+            access_token: fields.required("access_token")?,
+            refresh_token: fields.optional("refresh_token")?,
+            expires_at: millis(&mut fields, "expires_at")?,
+            lifetime: millis(&mut fields, "lifetime")?,
+            client_id: fields.optional("client_id")?,
+            user: fields.optional("user")?,
+        })
     }
 }
 
@@ -341,5 +386,33 @@ mod tests {
         assert_eq!(next.user, session.user);
         assert_eq!(next.expires_at, Some(150_000.0));
         assert_eq!(next.is_admin(), Some(true));
+    }
+
+    #[test]
+    fn a_stored_session_reads_back_whole() {
+        let mut session = Session::from_grant(
+            "https://x.example",
+            Some("console".into()),
+            grant(36_000, Some("r\"\n")),
+            1_795_766_902_187.0,
+        );
+        session.user = Some(User {
+            id: 3,
+            username: "ädmin".into(),
+            email: "a@x.example".into(),
+            role: Role::Admin,
+        });
+        assert_eq!(wire::decode::<Session>(&session.to_json()), Ok(session));
+        let pasted = Session::from_token("", "abc");
+        assert_eq!(wire::decode::<Session>(&pasted.to_json()), Ok(pasted));
+    }
+
+    #[test]
+    fn a_session_stored_by_the_serde_version_still_reads() {
+        let text = r#"{"server":"","access_token":"a","refresh_token":"r","expires_at":1795766902187.509,"lifetime":36000000.0,"client_id":null,"user":{"id":1,"username":"admin","email":"","role":"admin"}}"#;
+        let session: Session = wire::decode(text).unwrap();
+        assert_eq!(session.expires_at, Some(1_795_766_902_187.0));
+        assert_eq!(session.lifetime, Some(36_000_000.0));
+        assert_eq!(session.is_admin(), Some(true));
     }
 }

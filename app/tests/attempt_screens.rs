@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::collections::BTreeSet;
-
 use app::{
     clock::Clock,
     components::{
@@ -16,6 +14,7 @@ use app::{
     },
     pages::attempts::{AttemptTable, ResponseBodyView, SignatureCheck},
     query::ListQuery,
+    set::SortedSet,
 };
 use leptos::prelude::*;
 use support::*;
@@ -228,7 +227,7 @@ async fn each_attempt_shows_its_outcome_in_words_and_colour() {
         attempt(3, None, None, Some(DeliveryError::ConnectionRefused)),
     ];
     let mounted = mount(None, move || {
-        let selected = RwSignal::new(BTreeSet::new());
+        let selected = RwSignal::new(SortedSet::new());
         let open = RwSignal::new(None);
         view! { <AttemptTable attempts query=ListQuery::default() base="/endpoints/1" selected open /> }
     });

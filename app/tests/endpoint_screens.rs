@@ -4,8 +4,6 @@
 
 mod support;
 
-use std::collections::BTreeSet;
-
 use app::{
     api::ApiError,
     components::task::Task,
@@ -14,6 +12,7 @@ use app::{
     pages::endpoints::{EndpointForm, EndpointTable},
     query::{ListQuery, PageInfo},
     routes,
+    set::SortedSet,
 };
 use leptos::prelude::*;
 use support::*;
@@ -200,7 +199,7 @@ async fn the_last_page_has_no_next_link() {
     assert_eq!(mounted.text("[aria-disabled=true]"), "Next ›");
 }
 
-fn picker(catalog: &[&str], selected: RwSignal<BTreeSet<String>>) -> Mounted {
+fn picker(catalog: &[&str], selected: RwSignal<SortedSet<String>>) -> Mounted {
     let catalog: Vec<String> = catalog.iter().map(|s| (*s).to_owned()).collect();
     mount(None, move || {
         view! { <EventPicker catalog selected errors=Signal::stored(Vec::new()) filter_id="filter" /> }
@@ -209,7 +208,7 @@ fn picker(catalog: &[&str], selected: RwSignal<BTreeSet<String>>) -> Mounted {
 
 #[wasm_bindgen_test]
 async fn the_picker_groups_any_catalog_by_resource() {
-    let selected = RwSignal::new(BTreeSet::new());
+    let selected = RwSignal::new(SortedSet::new());
     let mounted = picker(
         &["invoice.paid", "comment.created", "invoice.voided", "ping"],
         selected,
@@ -228,7 +227,7 @@ async fn the_picker_groups_any_catalog_by_resource() {
 
 #[wasm_bindgen_test]
 async fn a_groups_select_all_selects_its_types_then_clears_them() {
-    let selected = RwSignal::new(BTreeSet::from(["post.created".to_owned()]));
+    let selected = RwSignal::new(SortedSet::from(["post.created".to_owned()]));
     let mounted = picker(&["post.created", "post.updated", "user.created"], selected);
     settle().await;
     let all_posts = mounted.one("input[aria-label='All post events']");
@@ -239,7 +238,7 @@ async fn a_groups_select_all_selects_its_types_then_clears_them() {
     settle().await;
     assert_eq!(
         selected.get_untracked(),
-        BTreeSet::from(["post.created".to_owned(), "post.updated".to_owned()])
+        SortedSet::from(["post.created".to_owned(), "post.updated".to_owned()])
     );
     assert!(all_posts_input.checked() && !all_posts_input.indeterminate());
     assert_eq!(mounted.text(".picker-count"), "2 of 3 selected");
@@ -252,7 +251,7 @@ async fn a_groups_select_all_selects_its_types_then_clears_them() {
 
 #[wasm_bindgen_test]
 async fn the_filter_narrows_the_picker_to_matching_types() {
-    let selected = RwSignal::new(BTreeSet::new());
+    let selected = RwSignal::new(SortedSet::new());
     let mounted = picker(
         &[
             "comment.created",

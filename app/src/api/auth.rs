@@ -4,7 +4,7 @@ use gloo_net::http::Method;
 use webhook_api::{OAuthError, TokenResponse, User};
 
 use super::{ApiError, Client, network_error};
-use crate::query::encode_component;
+use crate::{query::encode_component, wire};
 
 /// Trades a username and password for tokens. Form-encoded, as OAuth2 servers expect.
 pub async fn password_grant(
@@ -58,13 +58,13 @@ async fn token(client: &Client, form: &[(&str, &str)]) -> Result<TokenResponse, 
     let status = response.status();
     let text = response.text().await.map_err(network_error)?;
     if response.ok() {
-        return serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()));
+        return wire::decode(&text).map_err(ApiError::Decode);
     }
-    match serde_json::from_str::<OAuthError>(&text) {
+    match wire::decode::<OAuthError>(&text) {
         Ok(error) => Err(ApiError::OAuth { status, error }),
         Err(_) => Err(ApiError::Http {
             status,
-            body: serde_json::from_str(&text).ok(),
+            body: wire::decode(&text).ok(),
             retry_after: None,
         }),
     }

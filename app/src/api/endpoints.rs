@@ -1,14 +1,17 @@
 //! Endpoints, the event catalog, attempts and resend.
 
 use gloo_net::http::Method;
-use serde::Deserialize;
 use webhook_api::{
     Attempt, AttemptSortField, BulkResendRequest, Endpoint, EndpointPatch, EndpointSortField,
     EndpointWrite, Page, ResendRequest,
 };
 
 use super::{ApiError, Client, endpoint_path};
-use crate::query::{ListQuery, encode_query};
+use crate::{
+    json_tree::Json,
+    query::{ListQuery, encode_query},
+    wire::{Fields, FromJson},
+};
 
 /// A page of endpoints; with a search text, through the contract's search route (substring of target).
 pub async fn endpoints(
@@ -91,29 +94,26 @@ pub async fn patch_endpoint(
 
 pub async fn delete_endpoint(client: &Client, id: u64) -> Result<(), ApiError> {
     client
-        .send_json_no_content(Method::DELETE, &endpoint_path(id), None::<&()>)
+        .send_json_no_content(Method::DELETE, &endpoint_path(id), None)
         .await
 }
 
 /// The event types an endpoint can subscribe to, in the server's order.
 pub async fn catalog(client: &Client) -> Result<Vec<String>, ApiError> {
-    // The reference lists plain strings; objects with a `type` are read too, for servers that send them.
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Entry {
-        Name(String),
-        Object {
-            #[serde(rename = "type")]
-            event_type: String,
-        },
+    let entries: Vec<CatalogEntry> = client.get("/api/v2/webhook/endpoint/event/").await?;
+    Ok(entries.into_iter().map(|entry| entry.0).collect())
+}
+
+/// The reference lists plain strings; objects with a `type` are read too, for servers that send them.
+struct CatalogEntry(String);
+
+impl FromJson for CatalogEntry {
+    fn from_json(json: Json) -> Result<Self, String> {
+        match json {
+            Json::String(name) => Ok(Self(name)),
+            object => Fields::of(object)?.required("type").map(Self),
+        }
     }
-    let entries: Vec<Entry> = client.get("/api/v2/webhook/endpoint/event/").await?;
-    Ok(entries
-        .into_iter()
-        .map(|entry| match entry {
-            Entry::Name(name) | Entry::Object { event_type: name } => name,
-        })
-        .collect())
 }
 
 /// A page of an endpoint's delivery attempts.

@@ -22,8 +22,9 @@ pub use secret::{expire_secret, reveal_secret};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
-use serde::de::DeserializeOwned;
 use webhook_api::ErrorBody;
+
+use crate::wire::{self, FromJson, ToJson};
 
 /// Where the API lives, and who is calling.
 #[derive(Clone, Debug, Default)]
@@ -98,18 +99,20 @@ impl Client {
         }
     }
 
-    async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ApiError> {
+    async fn get<T: FromJson>(&self, path_and_query: &str) -> Result<T, ApiError> {
         let response = self.send(Method::GET, path_and_query, None).await?;
         decode(response).await
     }
 
-    async fn send_json<T: DeserializeOwned>(
+    async fn send_json<T: FromJson>(
         &self,
         method: Method,
         path: &str,
-        body: &impl serde::Serialize,
+        body: &dyn ToJson,
     ) -> Result<T, ApiError> {
-        let response = self.send(method, path, Some(Body::json(body)?)).await?;
+        let response = self
+            .send(method, path, Some(Body::Json(body.to_json())))
+            .await?;
         decode(response).await
     }
 
@@ -118,9 +121,9 @@ impl Client {
         &self,
         method: Method,
         path: &str,
-        body: Option<&impl serde::Serialize>,
+        body: Option<&dyn ToJson>,
     ) -> Result<(), ApiError> {
-        let body = body.map(Body::json).transpose()?;
+        let body = body.map(|body| Body::Json(body.to_json()));
         self.send(method, path, body).await.map(drop)
     }
 }
@@ -129,17 +132,9 @@ enum Body {
     Json(String),
 }
 
-impl Body {
-    fn json(value: &impl serde::Serialize) -> Result<Self, ApiError> {
-        serde_json::to_string(value)
-            .map(Self::Json)
-            .map_err(|e| ApiError::Decode(e.to_string()))
-    }
-}
-
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+async fn decode<T: FromJson>(response: Response) -> Result<T, ApiError> {
     let text = response.text().await.map_err(network_error)?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    wire::decode(&text).map_err(ApiError::Decode)
 }
 
 fn network_error(error: gloo_net::Error) -> ApiError {
@@ -156,7 +151,7 @@ async fn error_from(response: Response) -> ApiError {
         .get("Retry-After")
         .and_then(|value| value.trim().parse().ok());
     let text = response.text().await.unwrap_or_default();
-    let body = serde_json::from_str::<ErrorBody>(&text)
+    let body = wire::decode::<ErrorBody>(&text)
         .ok()
         .filter(|body| !body.errors.is_empty());
     ApiError::Http {

@@ -1,19 +1,20 @@
 //! The event picker: the server's catalog grouped by resource, a select-all per group, a filter box and
 //! the count selected.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use webhook_api::catalog;
 
-use crate::event_selection::{self, GroupCheck};
+use crate::{
+    event_selection::{self, GroupCheck},
+    set::SortedSet,
+};
 
 /// Checkboxes for every event type of `catalog`, writing the choice into `selected`.
 #[component]
 pub fn EventPicker(
     /// Every type the server offers, in its order.
     catalog: Vec<String>,
-    selected: RwSignal<BTreeSet<String>>,
+    selected: RwSignal<SortedSet<String>>,
     /// Messages to show under the legend (e.g. "Choose at least one event.").
     #[prop(into)]
     errors: Signal<Vec<String>>,
@@ -29,7 +30,7 @@ pub fn EventPicker(
             selected.with(|sel| filter.with(|f| event_selection::groups(c, sel, f)))
         })
     });
-    let count = move || selected.with(BTreeSet::len);
+    let count = move || selected.with(SortedSet::len);
     let error_id = super::unique_id("events-error");
     let shown = move || {
         groups.with(|groups| {
@@ -105,7 +106,7 @@ pub fn EventPicker(
 #[component]
 fn EventGroup(
     group: event_selection::Group,
-    selected: RwSignal<BTreeSet<String>>,
+    selected: RwSignal<SortedSet<String>>,
 ) -> impl IntoView {
     let types = StoredValue::new(group.types.clone());
     let check = Memo::new(move |_| {

@@ -99,8 +99,8 @@ pub fn PageSizeSelect(
                     let current = size.get();
                     let mut sizes = PAGE_SIZES.to_vec();
                     if !sizes.contains(&current) {
-                        sizes.push(current);
-                        sizes.sort_unstable();
+                        // In order, without a sort (the .wasm has a size budget).
+                        sizes.insert(sizes.partition_point(|&n| n < current), current);
                     }
                     sizes
                         .into_iter()

@@ -1,8 +1,6 @@
 //! `/events`: every event type the server offers, grouped by resource, with when it fires, an example
 //! payload, and which endpoints subscribe to it.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use webhook_api::{Endpoint, catalog};
 
@@ -13,7 +11,10 @@ use crate::{
         remote::{Remote, loaded},
         skeleton::BlockSkeleton,
     },
-    event_selection, json_tree, routes,
+    event_selection,
+    example_payload::example_payload,
+    routes,
+    set::SortedSet,
 };
 
 #[component]
@@ -43,7 +44,7 @@ pub fn EventCatalog() -> impl IntoView {
                     let types = StoredValue::new(types);
                     let endpoints = StoredValue::new(endpoints);
                     (move || {
-                        let groups = types.with_value(|t| filter.with(|f| event_selection::groups(t, &BTreeSet::new(), f)));
+                        let groups = types.with_value(|t| filter.with(|f| event_selection::groups(t, &SortedSet::new(), f)));
                         if groups.is_empty() {
                             return view! { <p class="muted">"No event type matches."</p> }.into_any();
                         }
@@ -121,14 +122,4 @@ fn EventCard(name: String, subscribers: Vec<(u64, String, bool)>) -> impl IntoVi
             })}
         </article>
     }
-}
-
-/// A delivery's payload for `name` with the shared crate's example data, as the platform sends it.
-fn example_payload(name: &str) -> Option<String> {
-    let data = catalog::example_data(name)?;
-    let mut quoted = String::new();
-    json_tree::write_string(&mut quoted, name);
-    Some(format!(
-        r#"{{"event_id": 1042, "type": {quoted}, "created": 1716822000.123456, "data": {data}}}"#
-    ))
 }

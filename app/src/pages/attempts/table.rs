@@ -1,8 +1,6 @@
 //! The attempts table: outcome (colour, symbol and text), response, event, times, duration; selectable
 //! rows for bulk resend; a row opens its detail.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use webhook_api::{Attempt, AttemptSortField, Ordering};
 
@@ -13,7 +11,9 @@ use crate::{
     },
     outcome::{self, classify},
     query::ListQuery,
-    routes, time,
+    routes,
+    set::SortedSet,
+    time,
 };
 
 /// The server's default order: newest first.
@@ -30,7 +30,7 @@ pub fn AttemptTable(
     #[prop(into)]
     base: String,
     /// Ids of the attempts ticked for bulk resend.
-    selected: RwSignal<BTreeSet<u64>>,
+    selected: RwSignal<SortedSet<u64>>,
     /// The attempt whose detail is open.
     open: RwSignal<Option<u64>>,
 ) -> impl IntoView {
@@ -102,7 +102,7 @@ pub fn AttemptTable(
 #[component]
 fn AttemptRow(
     attempt: Attempt,
-    selected: RwSignal<BTreeSet<u64>>,
+    selected: RwSignal<SortedSet<u64>>,
     open: RwSignal<Option<u64>>,
 ) -> impl IntoView {
     let id = attempt.id;

@@ -2,7 +2,7 @@
 //! selection, page size), the table, pagination, and the open attempt's detail. Page, size and order
 //! live in the URL query.
 
-use std::{collections::BTreeSet, time::Duration};
+use std::time::Duration;
 
 use leptos::{html, prelude::*};
 use webhook_api::{Attempt, AttemptSortField, Page, validate::BULK_RESEND_MAX};
@@ -20,6 +20,7 @@ use crate::{
     query::{ListQuery, PageInfo},
     router::use_location,
     routes,
+    set::SortedSet,
 };
 
 /// How often auto-refresh re-polls.
@@ -49,14 +50,14 @@ pub fn AttemptsView(
             on_cleanup(move || handle.clear());
         }
     });
-    let selected = RwSignal::new(BTreeSet::<u64>::new());
+    let selected = RwSignal::new(SortedSet::<u64>::new());
     let open = RwSignal::new(None::<u64>);
     let resend = RwSignal::new(None::<ResendRequestKind>);
     // A new page or order shows other rows: forget what was ticked and opened.
     Effect::watch(
         move || query.get(),
         move |_, _, _| {
-            selected.set(BTreeSet::new());
+            selected.set(SortedSet::new());
             open.set(None);
         },
         false,
@@ -67,7 +68,7 @@ pub fn AttemptsView(
                 return Vec::new();
             };
             selected.with(|s| {
-                let events: BTreeSet<u64> = page
+                let events: SortedSet<u64> = page
                     .results
                     .iter()
                     .filter(|a| s.contains(&a.id))
@@ -176,7 +177,7 @@ pub fn AttemptsView(
                         on_close=Callback::new(move |()| resend.set(None))
                         on_sent=Callback::new(move |()| {
                             resend.set(None);
-                            selected.set(BTreeSet::new());
+                            selected.set(SortedSet::new());
                             data.reload();
                         })
                     />
@@ -192,7 +193,7 @@ fn LoadedAttempts(
     page: Page<Attempt>,
     query: ListQuery<AttemptSortField>,
     base: String,
-    selected: RwSignal<BTreeSet<u64>>,
+    selected: RwSignal<SortedSet<u64>>,
     open: RwSignal<Option<u64>>,
 ) -> impl IntoView {
     let info = PageInfo {
