@@ -7,6 +7,8 @@
 //! [`event_selection`], [`example_payload`], [`outcome`], [`json_tree`], [`response_body`], [`set`], [`snippets`], [`wire`].
 
 pub mod api;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod clock;
 pub mod components;
 pub mod event_selection;

@@ -642,14 +642,14 @@ impl TestServer {
 }
 
 /// A chromedriver process on a free port, killed when dropped, with a fresh Chromium profile.
-struct Chromedriver {
+pub struct Chromedriver {
     child: Child,
     port: u16,
     profile: PathBuf,
 }
 
 impl Chromedriver {
-    fn start() -> Self {
+    pub fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -681,7 +681,8 @@ impl Chromedriver {
         }
     }
 
-    async fn connect(&self) -> Client {
+    /// A new Chromium session (headless, with the flags this machine needs).
+    pub async fn connect(&self) -> Client {
         let capabilities = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
@@ -711,6 +712,10 @@ impl Chromedriver {
 }
 
 impl Chromedriver {
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Installs [`RECORD_CSP_VIOLATIONS_JS`] in every document the session opens.
     async fn record_csp_violations(&self, client: &Client) {
         devtools(
@@ -723,8 +728,13 @@ impl Chromedriver {
     }
 }
 
-/// A DevTools protocol command, through chromedriver's pass-through.
-async fn devtools(client: &Client, driver_port: u16, cmd: &str, params: serde_json::Value) {
+/// A DevTools protocol command, through chromedriver's pass-through; its result.
+pub async fn devtools(
+    client: &Client,
+    driver_port: u16,
+    cmd: &str,
+    params: serde_json::Value,
+) -> serde_json::Value {
     let session = client
         .session_id()
         .await
@@ -743,6 +753,8 @@ async fn devtools(client: &Client, driver_port: u16, cmd: &str, params: serde_js
         "DevTools {cmd} failed: {}",
         response.text().await.unwrap_or_default()
     );
+    let mut answer: serde_json::Value = response.json().await.unwrap_or_default();
+    answer["value"].take()
 }
 
 impl Drop for Chromedriver {

@@ -1,5 +1,5 @@
-//! `cargo xtask bench [api] [delivery] [fuzz] [--fuzz-seconds N]`: the benchmarks, in release, on this
-//! machine. Not part of `cargo xtask test`. Figures go to stdout as Markdown tables to paste into
+//! `cargo xtask bench [api] [delivery] [fuzz] [render] [size] [--fuzz-seconds N] [--wasm FILE]`: the
+//! benchmarks, in release, on this machine. Not part of `cargo xtask test`. Figures go to stdout as Markdown tables to paste into
 //! BENCHMARKS.md.
 //!
 //! - `api`: 10,000 endpoints in a file store; wrk at 32 connections for 10 s each on `GET /health`, the
@@ -8,6 +8,15 @@
 //!   loop of the same HTTP client, and event-to-receiver latency at 100 events per second.
 //! - `fuzz`: each cargo-fuzz target of `fuzz/` for a fixed time (60 s unless `--fuzz-seconds`), with
 //!   nightly and cargo-fuzz installed first if missing; executions, coverage and crashes per target.
+//! - `render`: the app in headless Chromium against a mock-server with 10,000 endpoints and 1,000
+//!   attempts: time to the first table, to an attempts page of 100 rows, 1,000 rows of the app's table
+//!   next to a plain-JavaScript baseline, and memory (`tests/examples/render_bench.rs`). The app is
+//!   built into `target/bench/render-dist/` with the `bench` feature, which adds the render hooks of
+//!   `app/src/bench.rs`; the shipped `dist/` never has them.
+//! - `size`: the release `dist/` (raw, gzip -9, brotli -q 11) and where the .wasm's bytes go: `twiggy
+//!   top` of the build before wasm-bindgen and wasm-opt (it still has symbol names), summed per crate,
+//!   and its largest items. `--wasm FILE` attributes another build's `app.wasm` instead (for a
+//!   before/after), without building.
 //!
 //! `api` and `delivery` start from a fresh database in `target/bench/`; `fuzz` keeps its corpus in
 //! `target/fuzz-corpus/` (grown from `fuzz/seeds/`) and writes crashing inputs to `fuzz/artifacts/`.
@@ -15,13 +24,14 @@
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
 use crate::{
-    Result,
+    Result, size,
+    tools::{self, Needs},
     workspace::{self, command, exec, output},
 };
 
@@ -35,9 +45,10 @@ const FUZZ_TARGETS: &[&str] = &["signature_header", "bytes_literal", "endpoint_b
 const FUZZ_SECONDS: u64 = 60;
 
 pub fn run(args: &[String]) -> Result {
-    let all = ["api", "delivery", "fuzz"];
+    let all = ["api", "delivery", "fuzz", "render", "size"];
     let mut chosen: Vec<&str> = Vec::new();
     let mut fuzz_seconds = FUZZ_SECONDS;
+    let mut wasm: Option<PathBuf> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         if arg == "--fuzz-seconds" {
@@ -46,11 +57,17 @@ pub fn run(args: &[String]) -> Result {
                 .and_then(|n| n.parse().ok())
                 .filter(|&n| n > 0)
                 .ok_or("--fuzz-seconds takes a whole number of seconds")?;
+        } else if arg == "--wasm" {
+            wasm = Some(
+                args.next()
+                    .ok_or("--wasm takes the path of an app.wasm")?
+                    .into(),
+            );
         } else if all.contains(&arg.as_str()) {
             chosen.push(arg);
         } else {
             return Err(format!(
-                "unknown bench `{arg}` (choose from: api, delivery, fuzz; --fuzz-seconds N)"
+                "unknown bench `{arg}` (choose from: api, delivery, fuzz, render, size; --fuzz-seconds N, --wasm FILE)"
             ));
         }
     }
@@ -63,6 +80,8 @@ pub fn run(args: &[String]) -> Result {
         match name {
             "api" => api()?,
             "delivery" => delivery()?,
+            "render" => render()?,
+            "size" => size(wasm.as_deref())?,
             _ => fuzz(fuzz_seconds)?,
         }
     }
@@ -345,6 +364,92 @@ fn delivery() -> Result {
             .arg(&scratch)
             .env("RUST_LOG", "warn"),
     )
+}
+
+fn render() -> Result {
+    tools::ensure(Needs {
+        browser: true,
+        node_tools: true,
+    })?;
+    let dist = scratch()?.join("render-dist");
+    println!("==> building the app with its bench hooks (trunk, release, --features bench)");
+    exec(
+        command("trunk")
+            .args(["build", "--release", "--features", "bench", "--dist"])
+            .arg(&dist),
+    )?;
+    println!("==> building the render bench (release)");
+    exec(command("cargo").args([
+        "build",
+        "--release",
+        "--quiet",
+        "-p",
+        "e2e",
+        "--example",
+        "render_bench",
+    ]))?;
+    let chromium = output(command("chromium").arg("--version")).unwrap_or_default();
+    println!("{}", chromium.trim());
+    exec(
+        Command::new(target_dir().join("release/examples/render_bench"))
+            .arg(&dist)
+            .env("E2E_DIST", &dist)
+            .env("RUST_LOG", "warn"),
+    )
+}
+
+/// Where the bytes go: the release `dist/` sizes, then `twiggy top` per crate and its largest items.
+fn size(wasm: Option<&Path>) -> Result {
+    let wasm = match wasm {
+        Some(wasm) => wasm.to_path_buf(),
+        None => {
+            tools::ensure(Needs {
+                browser: false,
+                node_tools: true,
+            })?;
+            let dist = scratch()?.join("size-dist");
+            println!("==> building the app (trunk, release)");
+            exec(
+                command("trunk")
+                    .args(["build", "--release", "--dist"])
+                    .arg(&dist),
+            )?;
+            println!("\n==> the release dist/ in bytes\n```");
+            print!("{}", size::report(&size::measure(&dist)?));
+            println!("```");
+            target_dir().join("wasm32-unknown-unknown/wasm-release/app.wasm")
+        }
+    };
+    if output(command("twiggy").arg("--version")).is_none() {
+        println!("==> installing twiggy (cargo install)");
+        exec(command("cargo").args(["install", "twiggy", "--locked"]))?;
+    }
+    let top = output(command("twiggy").args(["top", "-n", "1000000"]).arg(&wasm))
+        .ok_or_else(|| format!("twiggy could not read {}", wasm.display()))?;
+    let crates = size::by_crate(&top);
+    let total: u64 = crates.iter().map(|(_, bytes)| bytes).sum();
+    println!(
+        "\n==> {} before wasm-bindgen and wasm-opt: code and data by crate (custom sections left out)",
+        wasm.display()
+    );
+    println!("| crate | bytes | share |\n|---|---:|---:|");
+    for (name, bytes) in crates.iter().take(20) {
+        println!(
+            "| {name} | {bytes} | {:.1} % |",
+            *bytes as f64 * 100.0 / total as f64
+        );
+    }
+    println!("| all {} | {total} | 100 % |", crates.len());
+    println!("\n==> the largest items\n```");
+    for line in top
+        .lines()
+        .filter(|line| size::by_crate(line).len() == 1)
+        .take(15)
+    {
+        println!("{}", line.trim_end());
+    }
+    println!("```");
+    Ok(())
 }
 
 /// Installs the nightly toolchain and cargo-fuzz when missing.

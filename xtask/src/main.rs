@@ -2,7 +2,8 @@
 //!
 //! - `dev`: mock-server with demo data plus `trunk serve`, and the URL to open.
 //! - `test`: every check and test suite, in order, with a summary line per part.
-//! - `bench`: the server's benchmarks in release (`api`, `delivery`) and the fuzz runs (`fuzz`).
+//! - `bench`: the server's benchmarks in release (`api`, `delivery`), the fuzz runs (`fuzz`), the app's
+//!   render and memory figures in headless Chromium (`render`), its sizes by crate (`size`).
 //! - `setup`: only install the tools.
 
 mod bench;
@@ -22,7 +23,8 @@ commands:
   test    fmt, clippy (native and wasm32), native tests, browser unit tests, end-to-end tests
   setup   install the tools the other commands need, skipping what is there
   bench   benchmarks, not part of test: `bench api`, `bench delivery` (the server in release), `bench fuzz`
-          (each fuzz target for 60 s, or `--fuzz-seconds N`); all three without a name
+          (each fuzz target for 60 s, or `--fuzz-seconds N`), `bench render` (the app in headless Chromium),
+          `bench size` (release sizes, .wasm bytes by crate; `--wasm FILE` for another build); all without a name
 ";
 
 fn main() -> ExitCode {
