@@ -237,21 +237,21 @@ impl FromJson for ErrorEntry {
         {
             return Ok(Self::Field { field, messages });
         }
-        Ok(Self::General(ErrorMessage {
-            code: fields.required("code")?,
-            message: fields.required("message")?,
-        }))
+        error_message(&mut fields).map(Self::General)
     }
 }
 
 impl FromJson for ErrorMessage {
     fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            code: fields.required("code")?,
-            message: fields.required("message")?,
-        })
+        error_message(&mut Fields::of(json)?)
     }
+}
+
+fn error_message(fields: &mut Fields) -> Result<ErrorMessage, String> {
+    Ok(ErrorMessage {
+        code: fields.required("code")?,
+        message: fields.required("message")?,
+    })
 }
 
 impl FromJson for ErrorCode {

@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::{path::PathBuf, process::Stdio, time::Duration};
+use std::{path::Path, process::Stdio, time::Duration};
 
 use common::{
-    ADMIN_TOKEN, TestServer,
+    ADMIN_TOKEN, ScratchDir, TestServer,
     receiver::{Receiver, Reply},
 };
 use serde_json::{Value, json};
@@ -15,15 +15,8 @@ use tokio::{
     process::{Child, Command},
 };
 
-fn scratch_db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mock-server-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("store.sqlite3")
-}
-
 /// The real binary on a free port; returns the child and its URL (from the line it prints).
-async fn spawn_binary(db: &PathBuf) -> (Child, String) {
+async fn spawn_binary(db: &Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mock-server"))
         .args([
             "--addr",
@@ -60,7 +53,8 @@ async fn spawn_binary(db: &PathBuf) -> (Child, String) {
 #[tokio::test]
 async fn kill_9_with_deliveries_pending_loses_none() {
     const EVENTS: u64 = 20;
-    let db = scratch_db("kill9");
+    let scratch = ScratchDir::new("kill9");
+    let db = scratch.db();
     // Until the kill, the receiver holds every request open: all of them are in flight or still queued.
     let mut receiver =
         Receiver::start(|_| Reply::status(200).after(Duration::from_secs(120))).await;
@@ -134,12 +128,12 @@ async fn kill_9_with_deliveries_pending_loses_none() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     child.kill().await.unwrap();
-    let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
 
 #[tokio::test]
 async fn a_graceful_stop_finishes_and_records_the_sends_in_flight() {
-    let db = scratch_db("drain");
+    let scratch = ScratchDir::new("drain");
+    let db = scratch.db();
     let mut receiver =
         Receiver::start(|_| Reply::status(200).after(Duration::from_millis(400))).await;
     let server = TestServer::on_file(&db).await;
@@ -160,12 +154,12 @@ async fn a_graceful_stop_finishes_and_records_the_sends_in_flight() {
         "a delivery recorded before the stop was sent again"
     );
     server.stop().await;
-    let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
 
 #[tokio::test]
 async fn sigterm_drains_the_sends_in_flight_before_the_process_exits() {
-    let db = scratch_db("sigterm");
+    let scratch = ScratchDir::new("sigterm");
+    let db = scratch.db();
     let mut receiver =
         Receiver::start(|_| Reply::status(200).after(Duration::from_millis(500))).await;
     let (mut child, url) = spawn_binary(&db).await;
@@ -219,5 +213,4 @@ async fn sigterm_drains_the_sends_in_flight_before_the_process_exits() {
     let again = tokio::time::timeout(Duration::from_millis(500), receiver.requests.recv()).await;
     assert!(again.is_err(), "the drained delivery was sent again");
     child.kill().await.unwrap();
-    let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }

@@ -2,20 +2,14 @@
 
 mod common;
 
-use common::TestServer;
+use common::{ScratchDir, TestServer};
 use reqwest::Method;
 use serde_json::json;
 
-fn scratch_db(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("mock-server-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("store.sqlite3")
-}
-
 #[tokio::test]
 async fn a_restart_keeps_endpoints_secrets_and_id_sequence() {
-    let db = scratch_db("restart");
+    let scratch = ScratchDir::new("restart");
+    let db = scratch.db();
     let server = TestServer::on_file(&db).await;
     let kept = server
         .create_endpoint("https://kept.example/", &["user.created", "vote.created"])
@@ -54,7 +48,8 @@ async fn a_restart_keeps_endpoints_secrets_and_id_sequence() {
 
 #[tokio::test]
 async fn issued_tokens_survive_a_restart() {
-    let db = scratch_db("tokens");
+    let scratch = ScratchDir::new("tokens");
+    let db = scratch.db();
     let server = TestServer::on_file(&db).await;
     let tokens: serde_json::Value = server
         .request(Method::POST, "/oauth/token/")

@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use common::{
-    TestServer, config, delivery_config, error_of, field_codes,
+    ScratchDir, TestServer, config, delivery_config, error_of, field_codes,
     receiver::{Receiver, Reply},
 };
 use mock_server::{Config, targets::HostOverride};
@@ -213,16 +213,6 @@ async fn a_name_that_resolves_only_to_public_addresses_is_accepted() {
     );
 }
 
-fn scratch_db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "mock-server-test-private-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("store.sqlite3")
-}
-
 /// A delivery server on the file `db` with one retry after `schedule` seconds.
 fn on_file(db: &std::path::Path, schedule: &str, block: bool, resolve: &[&str]) -> Config {
     let mut config = delivery_config(schedule, Duration::from_secs(5));
@@ -235,14 +225,20 @@ fn on_file(db: &std::path::Path, schedule: &str, block: bool, resolve: &[&str]) 
 /// Creates an endpoint for `target` while nothing is blocked, then restarts the server on the same
 /// store with `--block-private-targets`, as when the flag is turned on for an existing store (or a
 /// name's DNS answer changes after the endpoint was written).
-async fn stored_then_blocked(name: &str, target: &str, schedule: &str) -> (TestServer, u64) {
-    let db = scratch_db(name);
+/// The scratch dir holds the store: keep it until the server has stopped.
+async fn stored_then_blocked(
+    name: &str,
+    target: &str,
+    schedule: &str,
+) -> (ScratchDir, TestServer, u64) {
+    let scratch = ScratchDir::new(&format!("private-{name}"));
+    let db = scratch.db();
     let resolve = ["receiver.test=127.0.0.1"];
     let open = TestServer::with(on_file(&db, schedule, false, &resolve)).await;
     let endpoint = open.create_endpoint(target, &["post.created"]).await;
     open.stop().await;
     let blocked = TestServer::with(on_file(&db, schedule, true, &resolve)).await;
-    (blocked, endpoint["id"].as_u64().unwrap())
+    (scratch, blocked, endpoint["id"].as_u64().unwrap())
 }
 
 fn port_of(url: &str) -> u16 {
@@ -258,8 +254,9 @@ fn port_of(url: &str) -> u16 {
 
 #[tokio::test]
 async fn a_name_overridden_to_a_local_receiver_is_delivered_there_when_not_blocking() {
+    let scratch = ScratchDir::new("private-override");
     let server = TestServer::with(on_file(
-        &scratch_db("override"),
+        &scratch.db(),
         "60",
         false,
         &["receiver.test=127.0.0.1"],
@@ -280,7 +277,7 @@ async fn a_name_overridden_to_a_local_receiver_is_delivered_there_when_not_block
 async fn a_delivery_to_a_name_resolving_to_loopback_is_refused_and_recorded_as_other() {
     let mut receiver = Receiver::healthy().await;
     let target = format!("http://receiver.test:{}/hook", port_of(&receiver.url));
-    let (server, id) = stored_then_blocked("name", &target, "60").await;
+    let (_scratch, server, id) = stored_then_blocked("name", &target, "60").await;
     server.trigger("post.created").await;
     let attempts = server.wait_for_attempts(id, 1).await;
     assert_eq!(attempts[0]["error"], "other");
@@ -295,7 +292,7 @@ async fn a_delivery_to_a_name_resolving_to_loopback_is_refused_and_recorded_as_o
 #[tokio::test]
 async fn a_delivery_to_a_loopback_address_in_the_url_is_refused_and_recorded_as_other() {
     let mut receiver = Receiver::start(|_| Reply::status(200)).await;
-    let (server, id) = stored_then_blocked("literal", &receiver.url, "60").await;
+    let (_scratch, server, id) = stored_then_blocked("literal", &receiver.url, "60").await;
     server.trigger("post.created").await;
     let attempts = server.wait_for_attempts(id, 1).await;
     assert_eq!(attempts[0]["error"], "other");
@@ -309,7 +306,7 @@ async fn a_delivery_to_a_loopback_address_in_the_url_is_refused_and_recorded_as_
 #[tokio::test]
 async fn a_refused_delivery_is_retried_by_the_schedule_and_then_given_up() {
     let receiver = Receiver::healthy().await;
-    let (server, id) = stored_then_blocked("retries", &receiver.url, "0.05").await;
+    let (_scratch, server, id) = stored_then_blocked("retries", &receiver.url, "0.05").await;
     server.trigger("post.created").await;
     let attempts = server.wait_for_attempts(id, 2).await;
     assert!(attempts[0]["next_retry"].is_string());

@@ -2,9 +2,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{TestServer, config};
+use common::{ScratchDir, TestServer, config};
 use reqwest::{Method, header};
 
 const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
@@ -15,15 +15,10 @@ fn page(policy: &str) -> String {
     )
 }
 
-fn site(name: &str, index: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "mock-server-test-static-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.html"), index).unwrap();
-    std::fs::write(dir.join("app.js"), "export default 1;\n").unwrap();
+fn site(name: &str, index: &str) -> ScratchDir {
+    let dir = ScratchDir::new(&format!("static-{name}"));
+    std::fs::write(dir.path().join("index.html"), index).unwrap();
+    std::fs::write(dir.path().join("app.js"), "export default 1;\n").unwrap();
     dir
 }
 
@@ -45,7 +40,8 @@ fn policy_of(headers: &header::HeaderMap) -> &str {
 
 #[tokio::test]
 async fn the_page_is_served_with_its_own_policy_plus_frame_ancestors_none() {
-    let server = serving(&site("policy", &page(POLICY))).await;
+    let site = site("policy", &page(POLICY));
+    let server = serving(site.path()).await;
     let headers = headers_of(&server, "/").await;
     assert_eq!(
         policy_of(&headers),
@@ -55,7 +51,8 @@ async fn the_page_is_served_with_its_own_policy_plus_frame_ancestors_none() {
 
 #[tokio::test]
 async fn every_file_and_app_route_carries_the_security_headers() {
-    let server = serving(&site("every", &page(POLICY))).await;
+    let site = site("every", &page(POLICY));
+    let server = serving(site.path()).await;
     for path in ["/", "/index.html", "/app.js", "/endpoints/7/attempts"] {
         let headers = headers_of(&server, path).await;
         assert_eq!(
@@ -70,11 +67,11 @@ async fn every_file_and_app_route_carries_the_security_headers() {
 
 #[tokio::test]
 async fn the_header_follows_the_page_when_it_is_rebuilt() {
-    let dir = site("rebuilt", &page(POLICY));
-    let server = serving(&dir).await;
+    let site = site("rebuilt", &page(POLICY));
+    let server = serving(site.path()).await;
     headers_of(&server, "/").await;
     let widened = format!("{POLICY} https://community.example.org");
-    std::fs::write(dir.join("index.html"), page(&widened)).unwrap();
+    std::fs::write(site.path().join("index.html"), page(&widened)).unwrap();
     assert_eq!(
         policy_of(&headers_of(&server, "/app.js").await),
         format!("{widened}; frame-ancestors 'none'")
@@ -83,7 +80,8 @@ async fn the_header_follows_the_page_when_it_is_rebuilt() {
 
 #[tokio::test]
 async fn a_page_without_a_policy_still_forbids_framing() {
-    let server = serving(&site("none", "<!doctype html><title>t</title>")).await;
+    let site = site("none", "<!doctype html><title>t</title>");
+    let server = serving(site.path()).await;
     let headers = headers_of(&server, "/").await;
     assert_eq!(policy_of(&headers), "frame-ancestors 'none'");
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
@@ -95,7 +93,8 @@ async fn the_consoles_index_html_policy_reaches_the_header() {
     let index =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../index.html"))
             .unwrap();
-    let server = serving(&site("console", &index)).await;
+    let site = site("console", &index);
+    let server = serving(site.path()).await;
     let policy = policy_of(&headers_of(&server, "/").await).to_owned();
     let meta = index
         .split("http-equiv=\"Content-Security-Policy\"")
@@ -112,7 +111,8 @@ async fn the_consoles_index_html_policy_reaches_the_header() {
 
 #[tokio::test]
 async fn api_paths_under_a_static_dir_stay_the_apis_404() {
-    let server = serving(&site("api", &page(POLICY))).await;
+    let site = site("api", &page(POLICY));
+    let server = serving(site.path()).await;
     let response = server
         .request(Method::GET, "/api/v2/nothing/")
         .send()

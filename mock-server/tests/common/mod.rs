@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mock_server::Config;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -212,5 +212,34 @@ impl TestServer {
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
         response.json().await.expect("event JSON")
+    }
+}
+
+/// A directory of the test's own under the system's temp dir, removed with its contents when dropped
+/// (declare it before the servers that use it, so that it goes after them).
+pub struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    pub fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("mock-server-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a scratch dir");
+        Self(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Where a test's SQLite store goes.
+    pub fn db(&self) -> PathBuf {
+        self.0.join("store.sqlite3")
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
