@@ -1,6 +1,8 @@
-//! What became of a delivery attempt, in words and as a CSS class.
+//! What became of a delivery attempt, in words and as a CSS class; and which event it delivered.
 
 use webhook_api::{Attempt, DeliveryError};
+
+use crate::json_tree::{self, Json};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -53,6 +55,21 @@ pub fn classify(attempt: &Attempt) -> Outcome {
         _ if !answered && attempt.sent_at.is_none() => Outcome::Pending,
         _ => Outcome::Failed,
     }
+}
+
+/// The id of the event `attempt` delivered, which resend takes: the attempt's `event.id` (an addition of
+/// the contract, which mock-server sends), else the `event_id` of the payload it sent (the platform's
+/// payloads carry it), so that resend works against a server without the addition too.
+pub fn event_id(attempt: &Attempt) -> Option<u64> {
+    attempt.event.id.or_else(|| {
+        match json_tree::parse(&attempt.http_request_body)
+            .ok()?
+            .get("event_id")?
+        {
+            Json::Number(text) => text.parse().ok(),
+            _ => None,
+        }
+    })
 }
 
 /// What came back: "200 OK", "Timed out", "No response".
@@ -184,5 +201,38 @@ mod tests {
             response_summary(&attempt(None, None, Some(DeliveryError::Tls))),
             "TLS/certificate error"
         );
+    }
+
+    #[test]
+    fn the_event_id_is_the_attempts_own_when_the_server_sends_it() {
+        let mut a = attempt(Some(200), None, None);
+        a.http_request_body = r#"{"event_id": 9, "type": "user.created"}"#.into();
+        assert_eq!(event_id(&a), Some(3));
+    }
+
+    #[test]
+    fn without_it_the_event_id_comes_from_the_payload() {
+        let mut a = attempt(Some(200), None, None);
+        a.event.id = None;
+        a.http_request_body =
+            r#"{"event_id": 1042, "type": "user.created", "created": 1716822000.123456, "data": {}}"#
+                .into();
+        assert_eq!(event_id(&a), Some(1042));
+    }
+
+    #[test]
+    fn a_payload_without_a_whole_event_id_gives_none() {
+        let mut a = attempt(Some(200), None, None);
+        a.event.id = None;
+        for body in [
+            r#"{"type": "vote.created", "data": {}}"#,
+            r#"{"event_id": "12"}"#,
+            r#"{"event_id": 1.5}"#,
+            r#"{"event_id": -3}"#,
+            "not json",
+        ] {
+            a.http_request_body = body.into();
+            assert_eq!(event_id(&a), None, "{body}");
+        }
     }
 }

@@ -12,7 +12,7 @@ use app::{
         json_viewer::JsonViewer,
         password_dialog::{PasswordDialog, PasswordProblem},
     },
-    pages::attempts::{AttemptTable, ResponseBodyView, SignatureCheck},
+    pages::attempts::{AttemptDetail, AttemptTable, ResponseBodyView, SignatureCheck},
     query::ListQuery,
     set::SortedSet,
 };
@@ -264,6 +264,72 @@ async fn each_attempt_shows_its_outcome_in_words_and_colour() {
             "user.created · 102",
             "user.created · 103"
         ]
+    );
+}
+
+/// The detail panel of `attempt`, and the events its resend button asked for.
+fn detail(attempt: Attempt) -> (Mounted, RwSignal<Vec<Option<u64>>>) {
+    let resent = RwSignal::new(Vec::new());
+    let mounted = mount(None, move || {
+        view! {
+            <AttemptDetail
+                attempt
+                take_focus=false
+                on_close=|()| {}
+                on_resend=move |a: Attempt| resent.update(|r| r.push(app::outcome::event_id(&a)))
+                on_open_in_tool=|_: Attempt| {}
+            />
+        }
+    });
+    (mounted, resent)
+}
+
+fn resend_button(mounted: &Mounted) -> web_sys::HtmlButtonElement {
+    mounted
+        .all(".form-actions button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap_or_default() == "Resend this event")
+        .expect("a resend button")
+        .unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn without_an_event_id_on_the_attempt_resend_takes_the_payloads() {
+    // The reference's attempt `event` has no id (the contract adds it); the platform's payload has one.
+    let mut platform = attempt(1, Some(500), None, None);
+    platform.event.id = None;
+    platform.http_request_body =
+        r#"{"event_id": 1042, "type": "user.created", "created": 1716822000.123456, "data": {}}"#
+            .into();
+    let (mounted, resent) = detail(platform);
+    settle().await;
+    assert!(mounted.text(".attempt-detail h3").ends_with("· event 1042"));
+    let button = resend_button(&mounted);
+    assert!(!button.disabled());
+    button.click();
+    settle().await;
+    assert_eq!(resent.get_untracked(), [Some(1042)]);
+}
+
+#[wasm_bindgen_test]
+async fn an_attempt_that_names_no_event_explains_why_it_cannot_be_resent() {
+    let mut unknown = attempt(1, Some(500), None, None);
+    unknown.event.id = None;
+    unknown.http_request_body = r#"{"type": "user.created", "data": {}}"#.into();
+    let (mounted, _) = detail(unknown);
+    settle().await;
+    let button = resend_button(&mounted);
+    assert!(button.disabled());
+    let reason = mounted.one("#no-event-id");
+    assert_eq!(
+        button.get_attribute("aria-describedby").as_deref(),
+        Some("no-event-id")
+    );
+    assert!(
+        reason
+            .text_content()
+            .unwrap_or_default()
+            .contains("event's id")
     );
 }
 

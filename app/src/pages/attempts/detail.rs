@@ -9,7 +9,7 @@ use crate::{
         datetime::{Countdown, exact},
         json_viewer::JsonViewer,
     },
-    outcome::{self, classify},
+    outcome::{self, classify, event_id},
     pages::endpoints::RevealedSecret,
     response_body::{self, ResponseBody},
     time,
@@ -35,7 +35,8 @@ pub fn AttemptDetail(
     let title = format!("Attempt {} · {}", attempt.id, attempt.event.event_type);
     let for_resend = attempt.clone();
     let for_tool = attempt.clone();
-    let can_resend = attempt.event.id.is_some();
+    let event = event_id(&attempt);
+    let can_resend = event.is_some();
     let sent = attempt
         .sent_at
         .as_deref()
@@ -58,7 +59,7 @@ pub fn AttemptDetail(
                     </span>
                     " "
                     <code>{attempt.event.event_type.clone()}</code>
-                    {attempt.event.id.map(|id| view! { <span class="muted">{format!(" · event {id}")}</span> })}
+                    {event.map(|id| view! { <span class="muted">{format!(" · event {id}")}</span> })}
                 </h3>
                 <button type="button" class="button small" aria-label="Close the attempt" on:click=move |_| on_close.run(())>
                     "Close"
@@ -84,7 +85,7 @@ pub fn AttemptDetail(
                     type="button"
                     class="button"
                     disabled=!can_resend
-                    title=(!can_resend).then_some("This server does not say which event the attempt carried.")
+                    aria-describedby=(!can_resend).then_some("no-event-id")
                     on:click=move |_| on_resend.run(for_resend.clone())
                 >
                     "Resend this event"
@@ -93,6 +94,11 @@ pub fn AttemptDetail(
                     "Open in the signature tool"
                 </button>
             </div>
+            {(!can_resend).then(|| view! {
+                <p id="no-event-id" class="muted">
+                    "Resend needs the event's id, and neither this attempt nor its payload carries one."
+                </p>
+            })}
             <h4>"Request body"</h4>
             <JsonViewer text=attempt.http_request_body.clone() copy_label="Copy the request body" />
             <h4>"Signature header"</h4>

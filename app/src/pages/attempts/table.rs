@@ -9,7 +9,7 @@ use crate::{
         datetime::{Countdown, RelativeTime},
         sort_header::{SortHeader, SortState},
     },
-    outcome::{self, classify},
+    outcome::{self, classify, event_id},
     query::ListQuery,
     routes,
     set::SortedSet,
@@ -108,7 +108,7 @@ fn AttemptRow(
     let id = attempt.id;
     let outcome = classify(&attempt);
     let is_open = move || open.get() == Some(id);
-    let event_label = match attempt.event.id {
+    let event_label = match event_id(&attempt) {
         Some(event) => format!("{} · {event}", attempt.event.event_type),
         None => attempt.event.event_type.clone(),
     };

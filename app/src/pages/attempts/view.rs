@@ -16,6 +16,7 @@ use crate::{
         remote::{Remote, loaded},
         skeleton::TableSkeleton,
     },
+    outcome::event_id,
     pages::signature_tool::SignatureToolInput,
     query::{ListQuery, PageInfo},
     router::use_location,
@@ -72,7 +73,7 @@ pub fn AttemptsView(
                     .results
                     .iter()
                     .filter(|a| s.contains(&a.id))
-                    .filter_map(|a| a.event.id)
+                    .filter_map(event_id)
                     .collect();
                 events.into_iter().collect()
             })
@@ -158,7 +159,7 @@ pub fn AttemptsView(
                         take_focus=opened
                         on_close=Callback::new(move |()| open.set(None))
                         on_resend=Callback::new(move |a: Attempt| {
-                            if let Some(event) = a.event.id {
+                            if let Some(event) = event_id(&a) {
                                 resend.set(Some(ResendRequestKind::One { event, event_type: a.event.event_type }));
                             }
                         })
