@@ -15,6 +15,10 @@ use crate::{
 /// The `sessionStorage` key.
 const STORAGE_KEY: &str = "webhook-console.session";
 
+/// The `sessionStorage` key of the server last signed in to and its OAuth client id, kept after the
+/// session ends so that signing in again goes to the same server (neither is a secret).
+const SERVER_KEY: &str = "webhook-console.server";
+
 /// Refresh this long before the access token expires (or a tenth of its life, if shorter).
 const REFRESH_MARGIN_MS: f64 = 60_000.0;
 
@@ -105,6 +109,36 @@ impl Session {
     }
 }
 
+/// Which server to sign in to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerChoice {
+    /// The server's origin; empty for the app's own.
+    pub server: String,
+    pub client_id: Option<String>,
+}
+
+impl ToJson for ServerChoice {
+    fn to_json(&self) -> String {
+        JsonObject::default()
+            .string("server", &self.server)
+            .raw_if(
+                "client_id",
+                self.client_id.as_deref().map(wire::string).as_deref(),
+            )
+            .finish()
+    }
+}
+
+impl FromJson for ServerChoice {
+    fn from_json(json: Json) -> Result<Self, String> {
+        let mut fields = Fields::of(json)?;
+        Ok(Self {
+            server: fields.required("server")?,
+            client_id: fields.optional("client_id")?,
+        })
+    }
+}
+
 /// The session as the whole app sees it (a context value).
 #[derive(Clone, Copy)]
 pub struct SessionCtx {
@@ -157,15 +191,26 @@ impl SessionCtx {
             .unwrap_or_default()
     }
 
-    /// The server the session talks to ("" for this origin).
-    pub fn server(&self) -> String {
+    /// The server to sign in to: the session's, else the one last signed in to in this tab ("" for this
+    /// origin); and the OAuth client id that went with it.
+    pub fn server(&self) -> ServerChoice {
         self.session
-            .with_untracked(|s| s.as_ref().map(|s| s.server.clone()))
+            .with_untracked(|s| {
+                s.as_ref().map(|s| ServerChoice {
+                    server: s.server.clone(),
+                    client_id: s.client_id.clone(),
+                })
+            })
+            .or_else(load_server)
             .unwrap_or_default()
     }
 
     pub fn sign_in(&self, session: Session) {
         store(Some(&session));
+        store_server(&ServerChoice {
+            server: session.server.clone(),
+            client_id: session.client_id.clone(),
+        });
         self.forbidden.set(false);
         self.notice.set(None);
         self.session.set(Some(session));
@@ -269,6 +314,17 @@ fn storage() -> Option<web_sys::Storage> {
 fn load() -> Option<Session> {
     let text = storage()?.get_item(STORAGE_KEY).ok().flatten()?;
     wire::decode(&text).ok()
+}
+
+fn load_server() -> Option<ServerChoice> {
+    let text = storage()?.get_item(SERVER_KEY).ok().flatten()?;
+    wire::decode(&text).ok()
+}
+
+fn store_server(choice: &ServerChoice) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(SERVER_KEY, &choice.to_json());
+    }
 }
 
 fn store(session: Option<&Session>) {

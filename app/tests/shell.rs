@@ -4,13 +4,18 @@
 
 mod support;
 
-use app::components::{
-    dialog::Modal,
-    layout::Layout,
-    toast::{ToastRegion, use_toasts},
+use app::{
+    components::{
+        dialog::Modal,
+        layout::Layout,
+        toast::{ToastRegion, use_toasts},
+    },
+    pages::sign_in::SignIn,
+    session::use_session,
 };
 use leptos::prelude::*;
 use support::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -117,4 +122,46 @@ async fn errors_and_successes_toast_in_separate_live_regions() {
     mounted.one("[role=alert] .toast-close").click();
     settle().await;
     assert!(mounted.all("[role=alert] .toast").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn after_a_session_on_another_server_ends_signing_in_again_goes_to_that_server() {
+    let mut elsewhere = admin_session("https://community.example.org");
+    elsewhere.client_id = Some("console".into());
+    let mounted = mount(None, move || {
+        let session = use_session();
+        session.sign_in(elsewhere);
+        session.expire();
+        view! { <SignIn /> }
+    });
+    settle().await;
+    let value = |css: &str| {
+        mounted
+            .one(css)
+            .unchecked_into::<web_sys::HtmlInputElement>()
+            .value()
+    };
+    let server = value("#sign-in-server");
+    let client_id = value("#sign-in-client-id");
+    let advanced_open = mounted
+        .one("details.advanced")
+        .unchecked_into::<web_sys::HtmlDetailsElement>()
+        .open();
+    // The choice outlives this test's session in the tab's storage: leave the tab as it was.
+    clear_session_storage();
+    assert_eq!(server, "https://community.example.org");
+    assert_eq!(client_id, "console");
+    assert!(
+        advanced_open,
+        "the server fields show, so the admin sees where they sign in"
+    );
+}
+
+fn clear_session_storage() {
+    let storage = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    storage.clear().unwrap();
 }

@@ -38,8 +38,9 @@ pub fn SignIn() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
-    let server = RwSignal::new(session.server());
-    let client_id = RwSignal::new(String::new());
+    let last = session.server();
+    let server = RwSignal::new(last.server);
+    let client_id = RwSignal::new(last.client_id.unwrap_or_default());
     let server_error = Memo::new(move |_| {
         let value = server.get();
         let value = value.trim();
@@ -157,7 +158,7 @@ pub fn SignIn() -> impl IntoView {
                         />
                     </div>
                 </Show>
-                <details class="advanced" open=!server.get_untracked().is_empty()>
+                <details class="advanced" open=!server.get_untracked().is_empty() || !client_id.get_untracked().is_empty()>
                     <summary>"Another server"</summary>
                     <div class="field">
                         <label for="sign-in-server">"Server URL"</label>
