@@ -12,7 +12,10 @@ use app::{
         json_viewer::JsonViewer,
         password_dialog::{PasswordDialog, PasswordProblem},
     },
-    pages::attempts::{AttemptDetail, AttemptTable, ResponseBodyView, SignatureCheck},
+    pages::{
+        attempts::{AttemptDetail, AttemptTable, ResponseBodyView, SignatureCheck},
+        signature_tool::SignatureTool,
+    },
     query::ListQuery,
     set::SortedSet,
 };
@@ -182,6 +185,45 @@ async fn without_the_secret_the_header_is_only_parsed() {
     settle().await;
     assert!(mounted.all(".verdict").is_empty());
     assert!(mounted.text(".hint").contains("Reveal the signing secret"));
+}
+
+#[wasm_bindgen_test]
+async fn the_signature_tool_announces_its_verdict_and_the_clock_does_not_rebuild_it() {
+    let v = &VECTORS[0];
+    let (now, set_now) = signal(v.timestamp as f64 * 1000.0 + 5_000.0);
+    let mounted = mount(None, move || {
+        provide_context(Clock(now));
+        view! { <SignatureTool /> }
+    });
+    settle().await;
+    let status = mounted.one(".tool-result [role=status]");
+    assert_eq!(status.text_content().unwrap_or_default(), "");
+    type_into(&mounted.one("#tool-body"), v.body);
+    type_into(&mounted.one("#tool-header"), v.header);
+    type_into(&mounted.one("#tool-secret"), v.secret);
+    settle().await;
+    assert_eq!(
+        status.text_content().unwrap_or_default(),
+        "The signature matches."
+    );
+    let verdict = mounted.one(".tool-result .verdict.ok");
+    assert!(mounted.text(".tool-result .facts dd").contains("5 s old"));
+
+    set_now.set(v.timestamp as f64 * 1000.0 + 6_000.0);
+    settle().await;
+    assert!(mounted.text(".tool-result .facts dd").contains("6 s old"));
+    assert!(verdict.is_connected(), "a clock tick rebuilt the verdict");
+    assert!(
+        mounted.all(".tool-result [aria-live]").is_empty(),
+        "only the status line is live"
+    );
+
+    type_into(&mounted.one("#tool-secret"), "whsec_wrong");
+    settle().await;
+    assert_eq!(
+        status.text_content().unwrap_or_default(),
+        "The signature does not match."
+    );
 }
 
 #[wasm_bindgen_test]

@@ -49,6 +49,20 @@ pub fn SignatureTool() -> impl IntoView {
     let show_secret = RwSignal::new(false);
     let now = use_now();
     let parsed = Memo::new(move |_| header.with(|h| h.trim().parse::<SignatureHeader>()));
+    let announcement = Memo::new(move |_| match parsed.get() {
+        Err(_) if header.with(|h| h.trim().is_empty()) => String::new(),
+        Err(error) => format!("The header cannot be read: {error}."),
+        Ok(parsed) => {
+            let secret = secret.get();
+            if secret.is_empty() {
+                String::new()
+            } else if body.with(|body| parsed.verify(&secret, body.as_bytes())) {
+                "The signature matches.".to_owned()
+            } else {
+                "The signature does not match.".to_owned()
+            }
+        }
+    });
     view! {
         <section class="page signature-tool" aria-labelledby="signature-tool-title">
             <header class="page-header">
@@ -86,8 +100,11 @@ pub fn SignatureTool() -> impl IntoView {
                         <p class="hint">"Reveal it on the endpoint's page. It stays in this page only."</p>
                     </div>
                 </form>
-                <section class="card tool-result" aria-labelledby="tool-result-title" aria-live="polite">
+                <section class="card tool-result" aria-labelledby="tool-result-title">
                     <h2 id="tool-result-title">"Result"</h2>
+                    // The live region holds only the verdict, always in the page: a screen reader hears it
+                    // once when it changes, not the whole panel on every keystroke or clock tick.
+                    <p class="visually-hidden" role="status">{move || announcement.get()}</p>
                     {move || match parsed.get() {
                         Err(error) if header.with(|h| h.trim().is_empty()) => {
                             let _ = error;
@@ -96,7 +113,16 @@ pub fn SignatureTool() -> impl IntoView {
                         Err(error) => view! { <p class="field-error">{format!("The header cannot be read: {error}.")}</p> }.into_any(),
                         Ok(parsed) => {
                             let t = parsed.timestamp;
-                            let age_s = (now() / 1000.0 - t as f64).round();
+                            // Read in its own reactive node: the clock ticks every second, and the rest of
+                            // the result (an HMAC, a verdict) must not be rebuilt for it.
+                            let age = move || {
+                                let age_s = (now() / 1000.0 - t as f64).round();
+                                view! {
+                                    {format!("{} old", time::wait(age_s.abs() as u64))}
+                                    {(age_s > TOLERANCE_S).then(|| view! { <span class="badge warn">"older than 5 min: receivers should reject it"</span> })}
+                                    {(age_s < -TOLERANCE_S).then(|| view! { <span class="badge warn">"in the future"</span> })}
+                                }
+                            };
                             let signed = String::from_utf8_lossy(&signature::signed_payload(t, body.get().as_bytes())).into_owned();
                             let secret_now = secret.get();
                             let expected = (!secret_now.is_empty()).then(|| signature::compute(&secret_now, t, body.get().as_bytes()));
@@ -107,9 +133,7 @@ pub fn SignatureTool() -> impl IntoView {
                                     <dd>
                                         <span class="mono">{t}</span> " = " {exact(t as f64 * 1000.0)}
                                         <br />
-                                        {format!("{} old", time::wait(age_s.abs() as u64))}
-                                        {(age_s > TOLERANCE_S).then(|| view! { <span class="badge warn">"older than 5 min: receivers should reject it"</span> })}
-                                        {(age_s < -TOLERANCE_S).then(|| view! { <span class="badge warn">"in the future"</span> })}
+                                        {age}
                                     </dd>
                                     <dt>"Signed string"</dt>
                                     <dd><code class="signed-string">{truncate(&signed, 400)}</code></dd>
