@@ -236,6 +236,60 @@ async fn a_failing_receiver_gets_retries_scheduled() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn deactivating_on_the_endpoint_page_shows_its_retries_cancelled() {
+    browser_test_with(
+        "deactivate-cancels-retries",
+        |config| config.retry_schedule = RetrySchedule(vec![Duration::from_secs(300)]),
+        |ctx| async move {
+            endpoint_page(&ctx, "cancelled").await;
+            let fail = SinkBehavior {
+                status: 503,
+                ..SinkBehavior::default()
+            };
+            ctx.api().sink_behavior("cancelled", &fail).await;
+            let auto_refresh = ".attempts .toolbar-actions input[role=switch]";
+            ctx.click(auto_refresh).await;
+            let event = ctx.api().trigger("user.created").await;
+            attempt_row(&ctx, event.event_id, "Retry scheduled").await;
+            // Off again: from here only the page's own reload can change the row.
+            ctx.click(auto_refresh).await;
+
+            ctx.click_text(".page-header .form-actions button", "Deactivate")
+                .await;
+            ctx.find_text(".page-header .badges", "Inactive").await;
+            let row = attempt_row(&ctx, event.event_id, "Failed").await;
+            let text = row.text().await.unwrap();
+            assert!(!text.contains("Retry scheduled"), "{text}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expiring_the_secret_shows_the_endpoints_new_updated_time() {
+    browser_test("expire-updated", |ctx| async move {
+        let endpoint = endpoint_page(&ctx, "expire-updated").await;
+        let shown = |at: String| format!(".facts dd.updated-at time[datetime='{at}']");
+        ctx.find(&shown(endpoint.updated_at.clone())).await;
+
+        ctx.click_text(".secret-panel button", "Expire").await;
+        ctx.type_into("dialog[open] input[type=password]", "admin")
+            .await;
+        ctx.click("dialog[open] .confirm-check input").await;
+        ctx.click("dialog[open] button[type=submit]").await;
+        ctx.find_text("dialog[open] h2", "Secret replaced").await;
+        let now = ctx
+            .api()
+            .get(&format!("/api/v2/webhook/endpoint/{}/", endpoint.id))
+            .await;
+        let updated_at = now["updated_at"].as_str().unwrap().to_owned();
+        assert_ne!(updated_at, endpoint.updated_at);
+        ctx.find(&shown(updated_at)).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn resend_one_event_then_several_through_the_bulk_route() {
     browser_test("resend", |ctx| async move {
         let api = ctx.api();

@@ -34,12 +34,19 @@ pub fn AttemptsView(
     /// The path of the page showing the list (its query holds the list state).
     #[prop(into)]
     base: String,
+    /// Reloads the list whenever it changes: the endpoint page bumps it after changing the endpoint,
+    /// since deactivating one cancels its scheduled retries.
+    #[prop(optional, into)]
+    reload_on: Option<Signal<u32>>,
 ) -> impl IntoView {
     let location = use_location();
     let query = Memo::new(move |_| {
         location.with_query(|get| ListQuery::<AttemptSortField>::from_query(get))
     });
     let data = Remote::new(move |client| {
+        if let Some(reload_on) = reload_on {
+            reload_on.track();
+        }
         let query = query.get();
         async move { api::attempts(&client, id, &query).await }
     });

@@ -25,6 +25,9 @@ use crate::{
 pub fn EndpointDetail(id: u64) -> impl IntoView {
     provide_revealed_secret();
     let endpoint = Remote::new(move |client| async move { api::endpoint(&client, id).await });
+    // Bumped after the endpoint changed here: deactivating it cancels its scheduled retries, which the
+    // attempts below show.
+    let endpoint_changes = RwSignal::new(0_u32);
     view! {
         <section class="page endpoint-detail" aria-labelledby="endpoint-title">
             <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -36,12 +39,18 @@ pub fn EndpointDetail(id: u64) -> impl IntoView {
                 || view! { <BlockSkeleton lines=8 /> }.into_any(),
                 move |loaded| {
                     view! {
-                        <EndpointSummary endpoint=loaded on_changed=Callback::new(move |()| endpoint.reload()) />
+                        <EndpointSummary
+                            endpoint=loaded
+                            on_changed=Callback::new(move |()| {
+                                endpoint.reload();
+                                endpoint_changes.update(|n| *n += 1);
+                            })
+                        />
                     }
                     .into_any()
                 },
             )}
-            <AttemptsView id base=routes::endpoint(id) />
+            <AttemptsView id base=routes::endpoint(id) reload_on=endpoint_changes />
         </section>
     }
 }
@@ -85,7 +94,16 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
     let toggling = toggle.pending();
     let for_delete = endpoint.clone();
     let created = time::parse_iso8601(&endpoint.created_at).map(exact);
-    let updated = time::parse_iso8601(&endpoint.updated_at).map(exact);
+    // An expire changes `updated_at` but does not reload the page (that would rebuild the secret panel).
+    let updated_at = RwSignal::new(endpoint.updated_at.clone());
+    let updated = move || {
+        updated_at.with(|at| {
+            let text = time::parse_iso8601(at)
+                .map(exact)
+                .unwrap_or_else(|| at.clone());
+            view! { <time datetime=at.clone()>{text}</time> }
+        })
+    };
     view! {
         <header class="page-header">
             <div class="title-block">
@@ -130,7 +148,7 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
                     <dt>"Created"</dt>
                     <dd>{created.unwrap_or_else(|| endpoint.created_at.clone())}</dd>
                     <dt>"Updated"</dt>
-                    <dd>{updated.unwrap_or_else(|| endpoint.updated_at.clone())}</dd>
+                    <dd class="updated-at">{updated}</dd>
                     <dt>"ID"</dt>
                     <dd class="mono">{id}</dd>
                 </dl>
@@ -150,8 +168,8 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
                         .collect_view()}
                 </ul>
             </section>
-            // Not refreshed after an expire: that would rebuild the panel and lose its offer to reveal.
-            <SigningSecretPanel id />
+            // Not reloaded after an expire: that would rebuild the panel and lose its offer to reveal.
+            <SigningSecretPanel id on_expired=move |saved: Endpoint| updated_at.set(saved.updated_at) />
         </div>
         <Show when=move || deleting.get()>
             <DeleteEndpointDialog
