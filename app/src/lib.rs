@@ -30,7 +30,7 @@ pub mod wire;
 use leptos::prelude::*;
 
 use crate::{
-    components::{layout::Layout, toast::Toasts},
+    components::{layout::Layout, password_dialog::PasswordLockout, toast::Toasts},
     pages::{signature_tool::SignatureToolInput, signed_in::Screens},
     session::SessionCtx,
 };
@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     session.keep_fresh();
     provide_context(Toasts::new());
+    PasswordLockout::provide();
     clock::provide_clock();
     SignatureToolInput::provide();
     router::provide_router();

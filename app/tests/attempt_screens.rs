@@ -6,11 +6,12 @@
 mod support;
 
 use app::{
+    api::ApiError,
     clock::Clock,
     components::{
         datetime::Countdown,
         json_viewer::JsonViewer,
-        password_dialog::{PasswordDialog, PasswordProblem},
+        password_dialog::{PasswordDialog, PasswordLockout, PasswordProblem},
     },
     pages::{
         attempts::{AttemptDetail, AttemptTable, ResponseBodyView, SignatureCheck},
@@ -503,4 +504,38 @@ async fn a_throttled_dialog_says_when_to_try_again_and_waits_until_then() {
         "{text}"
     );
     assert!(submit_button(&mounted).disabled());
+}
+
+#[wasm_bindgen_test]
+async fn a_lockout_met_in_another_dialog_holds_in_this_one() {
+    let mounted = mount(None, move || {
+        PasswordLockout::provide();
+        // Another dialog (reveal, say) got the server's 429 before this one opened.
+        let _ = PasswordLockout::use_lockout().problem(&ApiError::Http {
+            status: 429,
+            body: None,
+            retry_after: Some(90),
+        });
+        view! {
+            <PasswordDialog
+                title="Resend the event"
+                confirm_label="Resend"
+                pending=Signal::stored(false)
+                problem=Signal::stored(None)
+                on_submit=Callback::new(|_: String| {})
+                on_close=Callback::new(|()| {})
+            >
+                <p>"Why"</p>
+            </PasswordDialog>
+        }
+    });
+    mounted.find("dialog[open]", None).await;
+    type_into(&mounted.one("dialog input[type=password]"), "admin");
+    settle().await;
+    assert!(
+        mounted
+            .text("dialog .throttled")
+            .starts_with("Too many attempts. Try again in 1 min 30 s.")
+    );
+    assert!(submit_button(&mounted).disabled(), "locked out until then");
 }

@@ -34,7 +34,41 @@ impl PasswordProblem {
     }
 }
 
-/// Asks for the password; `on_submit` gets it. `problem` is the last refusal.
+/// The server's lockout after too many wrong passwords. Its throttle counts wrong passwords across
+/// reveal, expire, resend and bulk resend (contract §6), so a lockout met in one dialog holds in every
+/// other, and after the dialog closes. A context value.
+#[derive(Clone, Copy)]
+pub struct PasswordLockout(RwSignal<Option<PasswordProblem>>);
+
+impl PasswordLockout {
+    pub fn provide() {
+        provide_context(Self(RwSignal::new(None)));
+    }
+
+    /// The app's, or one of its own where none is provided (component tests).
+    pub fn use_lockout() -> Self {
+        use_context::<Self>().unwrap_or_else(|| Self(RwSignal::new(None)))
+    }
+
+    /// Sorts `error` as [`PasswordProblem::from_error`] does, and remembers a lockout that says until when.
+    pub fn problem(&self, error: &ApiError) -> PasswordProblem {
+        let problem = PasswordProblem::from_error(error, js_sys::Date::now());
+        if matches!(problem, PasswordProblem::Throttled { until: Some(_), .. }) {
+            self.0.set(Some(problem.clone()));
+        }
+        problem
+    }
+
+    /// The lockout, while it lasts at `now` (epoch ms).
+    fn active(&self, now: f64) -> Option<PasswordProblem> {
+        self.0.get().filter(|problem| {
+            matches!(problem, PasswordProblem::Throttled { until: Some(until), .. } if *until > now)
+        })
+    }
+}
+
+/// Asks for the password; `on_submit` gets it. `problem` is the last refusal; a lockout another dialog
+/// met ([`PasswordLockout`]) shows as well, while it lasts.
 #[component]
 pub fn PasswordDialog(
     #[prop(into)] title: String,
@@ -51,6 +85,9 @@ pub fn PasswordDialog(
 ) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let now = use_now();
+    let lockout = PasswordLockout::use_lockout();
+    // A memo: the clock ticks every second, the problem shown (an alert) changes only when it ends.
+    let problem = Memo::new(move |_| problem.get().or_else(|| lockout.active(now())));
     let input_id = super::unique_id("password");
     let problem_id = super::unique_id("password-problem");
     let throttled_until = move || match problem.get() {

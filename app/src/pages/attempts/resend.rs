@@ -7,7 +7,7 @@ use crate::{
     api,
     components::task::Task,
     components::{
-        password_dialog::{PasswordDialog, PasswordProblem},
+        password_dialog::{PasswordDialog, PasswordLockout},
         toast::use_toasts,
     },
     session::use_session,
@@ -44,6 +44,7 @@ pub fn ResendDialog(
     on_sent: Callback<()>,
 ) -> impl IntoView {
     let session = use_session();
+    let lockout = PasswordLockout::use_lockout();
     let toasts = use_toasts();
     let title = kind.title();
     let stored_kind = StoredValue::new(kind.clone());
@@ -89,7 +90,7 @@ pub fn ResendDialog(
                 }
                 Err(error) => {
                     session.report(&error);
-                    Err(PasswordProblem::from_error(&error, js_sys::Date::now()))
+                    Err(lockout.problem(&error))
                 }
             }
         }

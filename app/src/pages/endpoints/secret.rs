@@ -14,7 +14,7 @@ use crate::{
     components::{
         copy_button::CopyButton,
         dialog::Modal,
-        password_dialog::{PasswordDialog, PasswordProblem},
+        password_dialog::{PasswordDialog, PasswordLockout, PasswordProblem},
         toast::use_toasts,
     },
     session::use_session,
@@ -97,6 +97,7 @@ pub fn SigningSecretPanel(
     on_expired: Option<Callback<Endpoint>>,
 ) -> impl IntoView {
     let session = use_session();
+    let lockout = PasswordLockout::use_lockout();
     let toasts = use_toasts();
     let revealed = expect_context::<RevealedSecret>();
     let now = use_now();
@@ -120,7 +121,7 @@ pub fn SigningSecretPanel(
                 }
                 Err(error) => {
                     session.report(&error);
-                    Err(PasswordProblem::from_error(&error, js_sys::Date::now()))
+                    Err(lockout.problem(&error))
                 }
             }
         }
@@ -142,7 +143,7 @@ pub fn SigningSecretPanel(
                 }
                 Err(error) => {
                     session.report(&error);
-                    Err(PasswordProblem::from_error(&error, js_sys::Date::now()))
+                    Err(lockout.problem(&error))
                 }
             }
         }
