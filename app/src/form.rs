@@ -3,7 +3,10 @@
 
 use webhook_api::{Endpoint, EndpointWrite, EventRef, validate};
 
-use crate::set::SortedSet;
+use crate::{
+    set::SortedSet,
+    wire::{self, Fields, JsonObject},
+};
 
 /// What the create and edit forms hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,6 +134,40 @@ impl Field {
     }
 }
 
+/// The draft of the form at `path`, as JSON, to keep while the admin signs in again.
+pub fn kept_draft_json(path: &str, draft: &EndpointDraft) -> String {
+    JsonObject::default()
+        .string("path", path)
+        .string("target", &draft.target)
+        .string("description", &draft.description)
+        .bool("is_active", draft.is_active)
+        .bool("ssl_cert_verification", draft.ssl_cert_verification)
+        .raw(
+            "events",
+            &wire::array(draft.events.iter().map(|event| wire::string(event))),
+        )
+        .finish()
+}
+
+/// The draft in `text` (from [`kept_draft_json`]) if it was kept for the form at `path`.
+pub fn read_kept_draft(text: &str, path: &str) -> Option<EndpointDraft> {
+    let mut fields = Fields::of(crate::json_tree::parse(text).ok()?).ok()?;
+    if fields.required::<String>("path").ok()? != path {
+        return None;
+    }
+    Some(EndpointDraft {
+        target: fields.required("target").ok()?,
+        description: fields.required("description").ok()?,
+        is_active: fields.required("is_active").ok()?,
+        ssl_cert_verification: fields.required("ssl_cert_verification").ok()?,
+        events: fields
+            .required::<Vec<String>>("events")
+            .ok()?
+            .into_iter()
+            .collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use webhook_api::Subscription;
@@ -200,5 +237,23 @@ mod tests {
             Some(Field::SslCertVerification)
         );
         assert_eq!(Field::parse("password"), None);
+    }
+
+    #[test]
+    fn a_kept_draft_reads_back_for_its_own_form_only() {
+        let draft = EndpointDraft {
+            target: "https://hooks.example.com/\"quoted\"".into(),
+            description: "Line one\nline two".into(),
+            is_active: false,
+            ssl_cert_verification: false,
+            events: ["user.created", "comment.deleted"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        };
+        let text = kept_draft_json("/endpoints/7/edit", &draft);
+        assert_eq!(read_kept_draft(&text, "/endpoints/7/edit"), Some(draft));
+        assert_eq!(read_kept_draft(&text, "/endpoints/new"), None);
+        assert_eq!(read_kept_draft("not json", "/endpoints/new"), None);
     }
 }

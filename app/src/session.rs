@@ -167,6 +167,10 @@ impl SessionCtx {
         self.session.with(Option::is_some)
     }
 
+    pub fn is_signed_in_untracked(&self) -> bool {
+        self.session.with_untracked(Option::is_some)
+    }
+
     pub fn user(&self) -> Option<User> {
         self.session
             .with(|s| s.as_ref().and_then(|s| s.user.clone()))
@@ -307,7 +311,8 @@ pub fn use_session() -> SessionCtx {
     expect_context::<SessionCtx>()
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// This tab's `sessionStorage`.
+pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 

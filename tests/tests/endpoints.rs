@@ -381,6 +381,90 @@ async fn a_session_the_server_refuses_signs_in_again_and_returns_to_the_page() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_session_that_ends_on_save_keeps_the_form_for_after_signing_in() {
+    browser_test_with(
+        "kept-draft",
+        |config| config.access_token_lifetime = Duration::from_secs(6),
+        |ctx| async move {
+            // A pasted token is never refreshed: once it expires, the next request is a 401.
+            let grant = ctx
+                .api()
+                .post(
+                    "/oauth/token/",
+                    serde_json::json!({ "grant_type": "password", "username": "admin", "password": "admin" }),
+                )
+                .await;
+            let token = grant["access_token"].as_str().unwrap().to_owned();
+            ctx.sign_in_with_token(&token).await;
+            ctx.find_text(".user-name", "admin").await;
+            ctx.goto("/endpoints/new").await;
+            let target = ctx.api().sink_url("kept");
+            ctx.type_into("#endpoint-target", &target).await;
+            ctx.type_into("#endpoint-description", "Typed before the session ended")
+                .await;
+            ctx.click("input[value='user.created']").await;
+            ctx.find_text(".picker-count", "1 of 38 selected").await;
+            wait_until_refused(&ctx, &token).await;
+
+            ctx.click_text("form button[type=submit]", "Create endpoint")
+                .await;
+            ctx.wait_for_path("/sign-in?next=%2Fendpoints%2Fnew").await;
+            ctx.sign_in("admin", "admin").await;
+            ctx.wait_for_path("/endpoints/new").await;
+            ctx.find_text(".endpoint-form .notice", "unsaved changes were kept")
+                .await;
+            let value = |css: &'static str| {
+                let ctx = &ctx;
+                async move { ctx.find(css).await.prop("value").await.unwrap() }
+            };
+            assert_eq!(
+                value("#endpoint-target").await.as_deref(),
+                Some(target.as_str())
+            );
+            assert_eq!(
+                value("#endpoint-description").await.as_deref(),
+                Some("Typed before the session ended")
+            );
+            ctx.find_text(".picker-count", "1 of 38 selected").await;
+            ctx.screenshot("restored").await;
+            ctx.click_text("form button[type=submit]", "Create endpoint")
+                .await;
+            ctx.find_text(".toast-text", &format!("Created {target}"))
+                .await;
+            let stored = ctx.api().get("/api/v2/webhook/endpoint/?limit=100").await;
+            let created: Vec<&serde_json::Value> = stored["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["target"] == target.as_str())
+                .collect();
+            assert_eq!(created.len(), 1, "created once: {stored}");
+            assert_eq!(created[0]["description"], "Typed before the session ended");
+        },
+    )
+    .await;
+}
+
+/// Waits for the server to refuse `token` (it expired), asking it every 100 ms.
+async fn wait_until_refused(ctx: &Ctx, token: &str) {
+    let api = ctx.api().with_token(token);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, _) = api
+            .call(reqwest::Method::GET, "/api/v2/user/me/", None)
+            .await;
+        if status == 401 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the token never expired"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn leaving_a_form_with_unsaved_changes_asks_first() {
     browser_test("unsaved-changes", |ctx| async move {
         ctx.sign_in("admin", "admin").await;

@@ -1,5 +1,6 @@
 //! The create/edit form: target checked as you type, the event picker, server field errors next to their
-//! fields, nothing lost on a network error, and a guard against leaving with unsaved changes.
+//! fields, nothing lost on a network error or when the session ends (the draft waits in `sessionStorage`
+//! while the admin signs in again), and a guard against leaving with unsaved changes.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,8 +14,28 @@ use crate::{
         field::{FieldMessages, TextField},
         unsaved::UnsavedChangesGuard,
     },
-    form::{EndpointDraft, Field},
+    form::{EndpointDraft, Field, kept_draft_json, read_kept_draft},
+    router::use_location,
+    session::{self, use_session},
 };
+
+/// The `sessionStorage` key of a draft kept while the admin signs in again (nothing in it is secret).
+const KEPT_DRAFT_KEY: &str = "webhook-console.draft";
+
+/// The draft kept for the form at `path`, taken out of storage.
+fn take_kept_draft(path: &str) -> Option<EndpointDraft> {
+    let storage = session::storage()?;
+    let text = storage.get_item(KEPT_DRAFT_KEY).ok().flatten()?;
+    let draft = read_kept_draft(&text, path)?;
+    let _ = storage.remove_item(KEPT_DRAFT_KEY);
+    Some(draft)
+}
+
+fn keep_draft(path: &str, draft: &EndpointDraft) {
+    if let Some(storage) = session::storage() {
+        let _ = storage.set_item(KEPT_DRAFT_KEY, &kept_draft_json(path, draft));
+    }
+}
 
 /// The save operation the form drives: create or full update.
 pub type SaveAction = Task<EndpointDraft, Result<Endpoint, ApiError>>;
@@ -28,11 +49,18 @@ pub fn EndpointForm(
     #[prop(into)] submit_label: String,
     #[prop(into)] cancel_href: String,
 ) -> impl IntoView {
-    let target = RwSignal::new(initial.target.clone());
-    let description = RwSignal::new(initial.description.clone());
-    let is_active = RwSignal::new(initial.is_active);
-    let ssl = RwSignal::new(initial.ssl_cert_verification);
-    let events = RwSignal::new(initial.events.clone());
+    let session = use_session();
+    let path = untrack(|| use_location().path());
+    // Changes kept when the session ended under this form: it starts from them, `initial` stays what the
+    // server has (so they count as unsaved).
+    let kept = take_kept_draft(&path);
+    let restored = kept.is_some();
+    let start = kept.unwrap_or_else(|| initial.clone());
+    let target = RwSignal::new(start.target);
+    let description = RwSignal::new(start.description);
+    let is_active = RwSignal::new(start.is_active);
+    let ssl = RwSignal::new(start.ssl_cert_verification);
+    let events = RwSignal::new(start.events);
     let draft = Memo::new(move |_| EndpointDraft {
         target: target.get(),
         description: description.get(),
@@ -42,6 +70,18 @@ pub fn EndpointForm(
     });
     let initial = StoredValue::new(initial);
     let dirty = Signal::derive(move || initial.with_value(|i| draft.with(|d| d != i)));
+    // The session ended (a 401 on save, a refresh that failed) and took the screen: keep the changes.
+    on_cleanup(move || {
+        let unsaved = initial
+            .try_with_value(|i| draft.try_with_untracked(|d| (d != i).then(|| d.clone())))
+            .flatten()
+            .flatten();
+        if let Some(draft) = unsaved
+            && !session.is_signed_in_untracked()
+        {
+            keep_draft(&path, &draft);
+        }
+    });
 
     // Messages show once the admin typed something or tried to save.
     let attempted = RwSignal::new(false);
@@ -142,6 +182,11 @@ pub fn EndpointForm(
     view! {
         <form class="form card endpoint-form" on:submit=on_submit novalidate>
             <UnsavedChangesGuard dirty=Signal::derive(move || dirty.get() && !pending.get()) />
+            {restored.then(|| view! {
+                <p class="notice" role="status">
+                    "Your unsaved changes were kept while you signed in again. Check them, then save."
+                </p>
+            })}
             {move || general_error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <TextField
                 id=Field::Target.input_id()
