@@ -26,6 +26,7 @@ fn table(query: ListQuery<EndpointSortField>) -> Mounted {
     let mut inactive = endpoint(2, "http://crm.example/in", &["user.created"]);
     inactive.is_active = false;
     inactive.ssl_cert_verification = false;
+    inactive.description = String::new();
     let endpoints = vec![
         endpoint(
             1,
@@ -67,6 +68,12 @@ async fn the_table_shows_one_row_per_endpoint_with_its_fields() {
         mounted.texts("tbody .col-ssl .badge"),
         ["Verified", "Not verified"]
     );
+    assert_eq!(
+        mounted.texts("tbody .col-description"),
+        ["endpoint 1", "—No description"],
+        "an empty description is a dash, and says so to screen readers"
+    );
+
     let switches: Vec<bool> = mounted
         .all("tbody input[role=switch]")
         .iter()

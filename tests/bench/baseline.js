@@ -76,6 +76,11 @@ function eventChips(events) {
   return chips;
 }
 
+function description(text) {
+  if (text) return el("span", { class: "description" }, text);
+  return el("span", { class: "muted" }, el("span", { "aria-hidden": "true" }, "—"), el("span", { class: "visually-hidden" }, "No description"));
+}
+
 function row(endpoint, now, onDelete) {
   const id = String(endpoint.id);
   const remove = el("button", { type: "button", class: "button small danger-text", "aria-label": `Delete ${endpoint.target}` }, "Delete");
@@ -87,7 +92,7 @@ function row(endpoint, now, onDelete) {
     "tr",
     { "data-endpoint-id": id },
     el("td", { class: "col-target" }, el("a", { class: "target", href: `/endpoints/${id}`, title: endpoint.target }, endpoint.target)),
-    el("td", { class: "col-description" }, el("span", { class: "description" }, endpoint.description)),
+    el("td", { class: "col-description" }, description(endpoint.description)),
     el("td", { class: "col-events" }, eventChips(endpoint.events)),
     el("td", { class: "col-active", "data-label": "Active" }, activeSwitch(endpoint)),
     el("td", { class: "col-ssl", "data-label": "SSL" }, ssl),

@@ -80,7 +80,17 @@ fn EndpointRow(endpoint: Endpoint, on_delete: Callback<Endpoint>) -> impl IntoVi
                 </a>
             </td>
             <td class="col-description">
-                <span class="description">{endpoint.description.clone()}</span>
+                {if endpoint.description.is_empty() {
+                    view! {
+                        <span class="muted">
+                            <span aria-hidden="true">"—"</span>
+                            <span class="visually-hidden">"No description"</span>
+                        </span>
+                    }
+                        .into_any()
+                } else {
+                    view! { <span class="description">{endpoint.description.clone()}</span> }.into_any()
+                }}
             </td>
             <td class="col-events">
                 <EventChips events=endpoint.events.clone() />
