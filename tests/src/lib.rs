@@ -89,6 +89,16 @@ impl Ctx {
             .unwrap_or_else(|e| panic!("could not open {path}: {e}"));
     }
 
+    /// The current value of the form control matching `css` (once it is in the DOM).
+    pub async fn input_value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .expect("read the value")
+            .unwrap_or_default()
+    }
+
     /// Waits for an element matching `css` to be in the DOM.
     pub async fn find(&self, css: &str) -> Element {
         self.wait_for_element(css, None).await

@@ -162,15 +162,7 @@ async fn sorting_paging_and_searching_live_in_the_url() {
         ctx.reload().await;
         ctx.find_text(".pagination-summary", "1–10 of 10 endpoints")
             .await;
-        assert_eq!(
-            ctx.find("#endpoint-search")
-                .await
-                .prop("value")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("hooks1")
-        );
+        assert_eq!(ctx.input_value("#endpoint-search").await, "hooks1");
 
         ctx.client.back().await.unwrap();
         ctx.wait_for_path("/endpoints?ordering=created_at&page=3&size=10")
@@ -266,13 +258,8 @@ async fn a_field_error_from_the_server_shows_next_to_its_field() {
         ctx.find_text(".form-error", "Some fields need attention.")
             .await;
         assert_eq!(
-            ctx.find("#endpoint-target")
-                .await
-                .prop("value")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("https://accepted.example/hook"),
+            ctx.input_value("#endpoint-target").await,
+            "https://accepted.example/hook",
             "what was typed stays"
         );
         assert_eq!(ctx.path().await, "/endpoints/new");
@@ -413,17 +400,10 @@ async fn a_session_that_ends_on_save_keeps_the_form_for_after_signing_in() {
             ctx.wait_for_path("/endpoints/new").await;
             ctx.find_text(".endpoint-form .notice", "unsaved changes were kept")
                 .await;
-            let value = |css: &'static str| {
-                let ctx = &ctx;
-                async move { ctx.find(css).await.prop("value").await.unwrap() }
-            };
+            assert_eq!(ctx.input_value("#endpoint-target").await, target);
             assert_eq!(
-                value("#endpoint-target").await.as_deref(),
-                Some(target.as_str())
-            );
-            assert_eq!(
-                value("#endpoint-description").await.as_deref(),
-                Some("Typed before the session ended")
+                ctx.input_value("#endpoint-description").await,
+                "Typed before the session ended"
             );
             ctx.find_text(".picker-count", "1 of 38 selected").await;
             ctx.screenshot("restored").await;
@@ -478,13 +458,8 @@ async fn leaving_a_form_with_unsaved_changes_asks_first() {
         ctx.wait_for_absence("dialog", None).await;
         assert_eq!(ctx.path().await, "/endpoints/new");
         assert_eq!(
-            ctx.find("#endpoint-target")
-                .await
-                .prop("value")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("https://half-typed.example")
+            ctx.input_value("#endpoint-target").await,
+            "https://half-typed.example"
         );
         ctx.click_text("header nav a", "Endpoints").await;
         ctx.click_text("dialog[open] button", "Discard changes")
@@ -512,13 +487,8 @@ async fn the_browsers_back_button_asks_before_leaving_unsaved_changes() {
         ctx.wait_for_absence("dialog", None).await;
         assert_eq!(ctx.path().await, "/endpoints/new");
         assert_eq!(
-            ctx.find("#endpoint-target")
-                .await
-                .prop("value")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("https://half-typed.example"),
+            ctx.input_value("#endpoint-target").await,
+            "https://half-typed.example",
             "what was typed stays"
         );
 
