@@ -20,7 +20,8 @@ usage: cargo xtask <command>
 
 commands:
   dev     run the app against the mock server (seeded with demo data) and print the URL
-  test    fmt, clippy (native and wasm32), native tests, browser unit tests, end-to-end tests
+  test    fmt, clippy (native and wasm32), native tests, browser unit tests, the release build, the size
+          budget, end-to-end tests
   setup   install the tools the other commands need, skipping what is there
   bench   benchmarks, not part of test: `bench api`, `bench delivery` (the server in release), `bench fuzz`
           (each fuzz target for 60 s, or `--fuzz-seconds N`), `bench render` (the app in headless Chromium),

@@ -86,11 +86,13 @@ pub fn run(args: &[String]) -> Result {
             exec(cargo(&["test", "-p", "e2e"]).env("E2E_DIST", dist_dir()))
         });
     } else {
-        outcomes.push(Outcome {
-            name: "end-to-end tests",
-            result: Err("not run: the app release build failed".to_owned()),
-            took: Duration::ZERO,
-        });
+        for name in ["size budget", "end-to-end tests"] {
+            outcomes.push(Outcome {
+                name,
+                result: Err("not run: the app release build failed".to_owned()),
+                took: Duration::ZERO,
+            });
+        }
     }
 
     println!(
