@@ -50,7 +50,8 @@ impl Outcome {
 pub fn classify(attempt: &Attempt) -> Outcome {
     let answered = attempt.http_response_code.is_some() || attempt.error.is_some();
     match attempt.http_response_code {
-        Some(code) if (200..300).contains(&code) => Outcome::Delivered,
+        // A 2xx with an error: the status came, the body did not (in time). Not a success.
+        Some(code) if (200..300).contains(&code) && attempt.error.is_none() => Outcome::Delivered,
         _ if attempt.next_retry.is_some() => Outcome::RetryScheduled,
         _ if !answered && attempt.sent_at.is_none() => Outcome::Pending,
         _ => Outcome::Failed,
@@ -72,13 +73,20 @@ pub fn event_id(attempt: &Attempt) -> Option<u64> {
     })
 }
 
-/// What came back: "200 OK", "Timed out", "No response".
+/// What came back: "200 OK", "Timed out", "200 OK · Timed out" (the body did not come in time),
+/// "No response".
 pub fn response_summary(attempt: &Attempt) -> String {
     match (attempt.http_response_code, attempt.error) {
-        (Some(code), _) => match reason_phrase(code) {
-            Some(phrase) => format!("{code} {phrase}"),
-            None => code.to_string(),
-        },
+        (Some(code), error) => {
+            let status = match reason_phrase(code) {
+                Some(phrase) => format!("{code} {phrase}"),
+                None => code.to_string(),
+            };
+            match error {
+                Some(error) => format!("{status} · {}", error_label(error)),
+                None => status,
+            }
+        }
         (None, Some(error)) => error_label(error).to_owned(),
         (None, None) if attempt.sent_at.is_none() => "Not sent yet".to_owned(),
         (None, None) => "No response".to_owned(),
@@ -234,5 +242,18 @@ mod tests {
             a.http_request_body = body.into();
             assert_eq!(event_id(&a), None, "{body}");
         }
+    }
+
+    #[test]
+    fn a_2xx_whose_body_did_not_come_in_time_is_not_delivered() {
+        let a = attempt(
+            Some(200),
+            Some("2024-01-01T00:00:05Z"),
+            Some(DeliveryError::Timeout),
+        );
+        assert_eq!(classify(&a), Outcome::RetryScheduled);
+        assert_eq!(response_summary(&a), "200 OK · Timed out");
+        let last = attempt(Some(204), None, Some(DeliveryError::Other));
+        assert_eq!(classify(&last), Outcome::Failed);
     }
 }

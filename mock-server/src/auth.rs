@@ -304,6 +304,9 @@ impl Accounts {
     /// The last check of reveal, expire and resend: 429 while the user is throttled, then 400 for a
     /// wrong password (which counts towards the throttle).
     async fn confirm_password(&self, user: &User, password: &str) -> ApiResult<()> {
+        let account = self
+            .account_by_id(user.id)
+            .ok_or(ApiError::AuthenticationFailed("Invalid token."))?;
         let now = clock::now();
         let window = clock::micros(THROTTLE_WINDOW);
         {
@@ -319,19 +322,22 @@ impl Accounts {
                     retry_after_seconds: (wait_micros as u64).div_ceil(1_000_000).max(1),
                 });
             }
+            // Counted as wrong before the (slow) check, and taken back if it was right: otherwise
+            // guesses sent in parallel would all pass the count above before any of them was recorded.
+            recent.push_back(now);
         }
-        let account = self
-            .account_by_id(user.id)
-            .ok_or(ApiError::AuthenticationFailed("Invalid token."))?;
-        if verify(account.password_hash.clone(), password.to_owned()).await? {
+        let right = verify(account.password_hash.clone(), password.to_owned()).await;
+        if !matches!(right, Ok(false)) {
+            let mut wrong = self.wrong_passwords.lock().expect("throttle lock");
+            if let Some(recent) = wrong.get_mut(&user.id)
+                && let Some(at) = recent.iter().rposition(|at| *at == now)
+            {
+                recent.remove(at);
+            }
+        }
+        if right? {
             return Ok(());
         }
-        self.wrong_passwords
-            .lock()
-            .expect("throttle lock")
-            .entry(user.id)
-            .or_default()
-            .push_back(now);
         Err(ApiError::field(
             "password",
             ErrorCode::Invalid,

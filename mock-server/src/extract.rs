@@ -41,7 +41,8 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
 /// A body's bytes as a JSON object, or the contract's error: 415 for a non-empty body that is not
 /// declared JSON, 400 `parse_error`, 400 `invalid` for JSON that is not an object.
 pub fn parse_object(bytes: &[u8], content_type: Option<&str>) -> ApiResult<Map<String, Value>> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    // Only a body with no bytes at all: whitespace is a body (not JSON, or not declared JSON).
+    if bytes.is_empty() {
         return Ok(Map::new());
     }
     match content_type {

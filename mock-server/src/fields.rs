@@ -69,6 +69,11 @@ pub fn required<'a>(
             errors.add(name, ErrorCode::Null, messages::NULL);
             None
         }
+        // "An empty string where a value is required is code `blank`" (contract section 3).
+        Some(Value::String(text)) if text.is_empty() => {
+            errors.add(name, ErrorCode::Blank, messages::BLANK);
+            None
+        }
         Some(value) => Some(value),
     }
 }

@@ -88,6 +88,10 @@ async fn a_2xx_is_one_successful_attempt_signed_with_the_endpoints_secret() {
     assert_eq!(attempt["event"]["id"], event["event_id"]);
     assert_eq!(attempt["event"]["type"], "vote.created");
     assert_eq!(
+        attempt["event"]["added_at"], endpoint["events"][0]["added_at"],
+        "when the endpoint subscribed to the type, as on the platform"
+    );
+    assert_eq!(
         attempt["http_request_body"].as_str().unwrap().as_bytes(),
         &received.body[..]
     );

@@ -53,6 +53,24 @@ async fn an_empty_body_counts_as_an_empty_object_whatever_its_type() {
 }
 
 #[tokio::test]
+async fn a_body_of_only_whitespace_is_a_body_not_an_empty_one() {
+    let server = TestServer::start().await;
+    let send = |content_type: &'static str| {
+        server
+            .admin(Method::POST, ENDPOINTS)
+            .header(header::CONTENT_TYPE, content_type)
+            .body("  \n")
+            .send()
+    };
+    let (status, body) = error_of(send("text/plain").await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(general_code(&body), "unsupported_media_type");
+    let (status, body) = error_of(send("application/json").await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(general_code(&body), "parse_error");
+}
+
+#[tokio::test]
 async fn a_json_body_that_is_not_an_object_is_400_invalid() {
     let server = TestServer::start().await;
     let (status, body) = error_of(server.post(ENDPOINTS, &json!([1, 2])).await).await;

@@ -134,6 +134,24 @@ async fn resend_checks_event_and_password_fields() {
 }
 
 #[tokio::test]
+async fn an_empty_string_for_the_event_is_blank_in_both_resend_routes() {
+    let server = server().await;
+    let endpoint = server
+        .create_endpoint("https://a.example/", &["post.created"])
+        .await;
+    for path in [resend_path(&endpoint), bulk_path(&endpoint)] {
+        let (status, body) = error_of(
+            server
+                .post(&path, &json!({"event": "", "password": "admin"}))
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(field_codes(&body, "event"), vec!["blank"], "{path}");
+    }
+}
+
+#[tokio::test]
 async fn a_wrong_password_sends_nothing() {
     let server = server().await;
     let mut receiver = Receiver::healthy().await;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ADMIN_PASSWORD, TestServer, error_of, field_codes, general_code};
+use common::{ADMIN_PASSWORD, ADMIN_TOKEN, TestServer, error_of, field_codes, general_code};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
@@ -135,6 +135,33 @@ async fn five_wrong_passwords_throttle_the_user_even_with_the_right_one() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(general_code(&body), "throttled");
     assert!((890..=900).contains(&retry_after), "{retry_after}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn wrong_passwords_sent_in_parallel_get_five_tries_and_no_more() {
+    let server = TestServer::start().await;
+    let endpoint = server
+        .create_endpoint("https://a.example/", &["user.created"])
+        .await;
+    let url = format!("{}{}", server.url, reveal_path(&endpoint["id"]));
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let (client, url) = (server.client.clone(), url.clone());
+        guesses.spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(ADMIN_TOKEN)
+                .json(&json!({"password": "guess"}))
+                .send()
+                .await
+                .expect("the server answers")
+                .status()
+        });
+    }
+    let statuses = guesses.join_all().await;
+    let count = |status: StatusCode| statuses.iter().filter(|s| **s == status).count();
+    assert_eq!(count(StatusCode::BAD_REQUEST), 5, "{statuses:?}");
+    assert_eq!(count(StatusCode::TOO_MANY_REQUESTS), 7, "{statuses:?}");
 }
 
 #[tokio::test]

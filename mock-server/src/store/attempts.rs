@@ -77,10 +77,14 @@ impl Store {
                 .prepare_cached("SELECT count(*) FROM attempts WHERE endpoint_id = ?")?
                 .query_row([endpoint_id], |row| row.get(0))?;
             let sql = format!(
-                "SELECT a.id, a.created_at, e.id, e.type, e.created_at, a.sent_at, e.payload,
-                        a.signature_header, a.response_code, a.response_body, a.next_retry, a.error,
-                        a.duration_ms
+                // The attempt's `event.added_at` is when the endpoint subscribed to the type, as on the
+                // platform (its reference shows it before the payload's `created`); the event's own
+                // time once the subscription is gone.
+                "SELECT a.id, a.created_at, e.id, e.type, coalesce(s.added_at, e.created_at),
+                        a.sent_at, e.payload, a.signature_header, a.response_code, a.response_body,
+                        a.next_retry, a.error, a.duration_ms
                  FROM attempts a JOIN events e ON e.id = a.event_id
+                 LEFT JOIN subscriptions s ON s.endpoint_id = a.endpoint_id AND s.event_type = e.type
                  WHERE a.endpoint_id = ? ORDER BY {} LIMIT ? OFFSET ?",
                 ordering.0
             );
