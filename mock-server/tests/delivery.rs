@@ -349,6 +349,31 @@ async fn expire_makes_the_next_attempt_carry_the_new_secrets_signature() {
 }
 
 #[tokio::test]
+async fn a_retry_goes_out_when_due_while_another_try_to_the_endpoint_is_still_in_flight() {
+    let server = TestServer::with(delivery_config("1.5", 10 * SECOND)).await;
+    // 1: the first event fails at once (its retry is due 1.5 s later); 2: the second event's first try
+    // is held for 8 s; then 200 at once.
+    let mut receiver = Receiver::start(|n| match n {
+        1 => Reply::status(500),
+        2 => Reply::status(200).after(8 * SECOND),
+        _ => Reply::status(200),
+    })
+    .await;
+    let endpoint = server
+        .create_endpoint(&receiver.url, &["post.created"])
+        .await;
+    let failing = server.trigger("post.created").await;
+    receiver.next().await;
+    server.wait_for_attempts(id(&endpoint), 1).await;
+    let held = server.trigger("post.created").await;
+    assert_eq!(receiver.next().await.event_id(), held["event_id"]);
+
+    // Due 1.5 s after the failed try: it must not wait for the held one to end 8 s later.
+    let retry = receiver.next_within(5 * SECOND).await;
+    assert_eq!(retry.event_id(), failing["event_id"]);
+}
+
+#[tokio::test]
 async fn deactivating_cancels_pending_retries() {
     let server = server("1").await;
     let mut receiver = Receiver::start(|_| Reply::status(500)).await;

@@ -117,14 +117,9 @@ impl Worker {
         }
         let now = clock::now();
         let epoch = self.store.epoch();
-        let mut next_due: Option<Micros> = None;
         for (endpoint_id, earliest_due) in self.store.pending_by_endpoint().await? {
             let busy = self.busy_endpoints.get(&endpoint_id).copied().unwrap_or(0);
-            if busy >= self.limits.per_endpoint {
-                continue;
-            }
-            if earliest_due > now {
-                next_due = Some(next_due.map_or(earliest_due, |due: Micros| due.min(earliest_due)));
+            if busy >= self.limits.per_endpoint || earliest_due > now {
                 continue;
             }
             let room =
@@ -153,7 +148,9 @@ impl Worker {
                 });
             }
         }
-        Ok(next_due)
+        // Over every delivery, not each endpoint's earliest: that one may be in flight already, with a
+        // retry of the same endpoint due before it ends.
+        self.store.next_due_after(now).await
     }
 
     /// Records `first` and whatever else has finished, in one transaction.

@@ -195,6 +195,16 @@ impl Store {
         .await
     }
 
+    /// When the earliest delivery not yet due at `now` comes due, if there is one.
+    pub async fn next_due_after(&self, now: Micros) -> anyhow::Result<Option<Micros>> {
+        self.read(move |connection| {
+            Ok(connection
+                .prepare_cached("SELECT min(due_at) FROM deliveries WHERE due_at > ?")?
+                .query_row([now], |row| row.get(0))?)
+        })
+        .await
+    }
+
     /// Up to `limit` of an endpoint's deliveries due at `now`, earliest first.
     pub async fn due_deliveries(
         &self,
