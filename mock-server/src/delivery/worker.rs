@@ -117,9 +117,16 @@ impl Worker {
         }
         let now = clock::now();
         let epoch = self.store.epoch();
-        for (endpoint_id, earliest_due) in self.store.pending_by_endpoint().await? {
+        let mut next_due: Option<Micros> = None;
+        for pending in self.store.pending_by_endpoint(now).await? {
+            let endpoint_id = pending.endpoint_id;
+            // Not only the endpoint's earliest delivery: that one may be in flight already, with a
+            // retry of the same endpoint due before it ends.
+            if let Some(due) = pending.next_due_after_now {
+                next_due = Some(next_due.map_or(due, |next: Micros| next.min(due)));
+            }
             let busy = self.busy_endpoints.get(&endpoint_id).copied().unwrap_or(0);
-            if busy >= self.limits.per_endpoint || earliest_due > now {
+            if busy >= self.limits.per_endpoint || pending.earliest_due > now {
                 continue;
             }
             let room =
@@ -148,9 +155,7 @@ impl Worker {
                 });
             }
         }
-        // Over every delivery, not each endpoint's earliest: that one may be in flight already, with a
-        // retry of the same endpoint due before it ends.
-        self.store.next_due_after(now).await
+        Ok(next_due)
     }
 
     /// Records `first` and whatever else has finished, in one transaction.

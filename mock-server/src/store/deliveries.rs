@@ -38,6 +38,13 @@ pub struct TryRecord {
     pub succeeded: bool,
 }
 
+/// An endpoint's pending deliveries, as the worker plans its next round.
+pub struct PendingEndpoint {
+    pub endpoint_id: i64,
+    pub earliest_due: Micros,
+    pub next_due_after_now: Option<Micros>,
+}
+
 impl Store {
     /// Stores an event (its payload built by `payload(id)`) and fans it out, in one transaction, to every
     /// active endpoint subscribed to its type; returns its id and those endpoints' ids.
@@ -182,25 +189,23 @@ impl Store {
         .await
     }
 
-    /// Each endpoint with deliveries pending, and when its earliest one is due.
-    pub async fn pending_by_endpoint(&self) -> anyhow::Result<Vec<(i64, Micros)>> {
-        self.read(|connection| {
-            Ok(connection
-                .prepare_cached(
-                    "SELECT endpoint_id, min(due_at) FROM deliveries GROUP BY endpoint_id",
-                )?
-                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-                .collect::<Result<_, _>>()?)
-        })
-        .await
-    }
-
-    /// When the earliest delivery not yet due at `now` comes due, if there is one.
-    pub async fn next_due_after(&self, now: Micros) -> anyhow::Result<Option<Micros>> {
+    /// Each endpoint with deliveries pending: when its earliest one is due, and when its earliest one not
+    /// yet due at `now` comes due (if any).
+    pub async fn pending_by_endpoint(&self, now: Micros) -> anyhow::Result<Vec<PendingEndpoint>> {
         self.read(move |connection| {
             Ok(connection
-                .prepare_cached("SELECT min(due_at) FROM deliveries WHERE due_at > ?")?
-                .query_row([now], |row| row.get(0))?)
+                .prepare_cached(
+                    "SELECT endpoint_id, min(due_at), min(CASE WHEN due_at > ?1 THEN due_at END)
+                     FROM deliveries GROUP BY endpoint_id",
+                )?
+                .query_map([now], |row| {
+                    Ok(PendingEndpoint {
+                        endpoint_id: row.get(0)?,
+                        earliest_due: row.get(1)?,
+                        next_due_after_now: row.get(2)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?)
         })
         .await
     }
