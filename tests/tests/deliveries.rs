@@ -24,6 +24,9 @@ async fn endpoint_page(ctx: &Ctx, sink: &str) -> webhook_api::Endpoint {
     endpoint
 }
 
+/// The attempts' auto-refresh switch.
+const AUTO_REFRESH: &str = ".attempts .toolbar-actions input[role=switch]";
+
 /// Reveals the secret through the dialog with `password`.
 async fn reveal(ctx: &Ctx, password: &str) {
     ctx.click_text(".secret-panel button", "Reveal").await;
@@ -156,8 +159,7 @@ async fn after_an_expire_the_next_delivery_is_signed_with_the_new_secret() {
 
         let event = api.trigger("user.created").await;
         assert!(event.endpoints.contains(&endpoint.id));
-        ctx.click(".attempts .toolbar-actions input[role=switch]")
-            .await;
+        ctx.click(AUTO_REFRESH).await;
         let row = attempt_row(&ctx, event.event_id, "Delivered").await;
         row.find(fantoccini::Locator::Css(".event-open"))
             .await
@@ -183,8 +185,7 @@ async fn triggered_events_appear_with_auto_refresh_and_open_in_the_panel() {
         endpoint_page(&ctx, "watch").await;
         ctx.find_text(".attempts .empty-state", "No attempts yet")
             .await;
-        ctx.click(".attempts .toolbar-actions input[role=switch]")
-            .await;
+        ctx.click(AUTO_REFRESH).await;
         let event = ctx.api().trigger("user.updated").await;
         let row = attempt_row(&ctx, event.event_id, "200 OK").await;
         row.find(fantoccini::Locator::Css(".event-open"))
@@ -213,15 +214,7 @@ async fn a_failing_receiver_gets_retries_scheduled() {
         "retries",
         |config| config.retry_schedule = RetrySchedule(vec![Duration::from_secs(300)]),
         |ctx| async move {
-            endpoint_page(&ctx, "failing").await;
-            let fail = SinkBehavior {
-                status: 503,
-                ..SinkBehavior::default()
-            };
-            ctx.api().sink_behavior("failing", &fail).await;
-            ctx.click(".attempts .toolbar-actions input[role=switch]")
-                .await;
-            let event = ctx.api().trigger("user.created").await;
+            let (_, event) = a_failed_try_with_a_retry_scheduled(&ctx, "failing").await;
             let row = attempt_row(&ctx, event.event_id, "Retry scheduled").await;
             let text = row.text().await.unwrap();
             assert!(text.contains("503 Service Unavailable"), "{text}");
@@ -241,18 +234,9 @@ async fn deactivating_on_the_endpoint_page_shows_its_retries_cancelled() {
         "deactivate-cancels-retries",
         |config| config.retry_schedule = RetrySchedule(vec![Duration::from_secs(300)]),
         |ctx| async move {
-            endpoint_page(&ctx, "cancelled").await;
-            let fail = SinkBehavior {
-                status: 503,
-                ..SinkBehavior::default()
-            };
-            ctx.api().sink_behavior("cancelled", &fail).await;
-            let auto_refresh = ".attempts .toolbar-actions input[role=switch]";
-            ctx.click(auto_refresh).await;
-            let event = ctx.api().trigger("user.created").await;
-            attempt_row(&ctx, event.event_id, "Retry scheduled").await;
-            // Off again: from here only the page's own reload can change the row.
-            ctx.click(auto_refresh).await;
+            let (_, event) = a_failed_try_with_a_retry_scheduled(&ctx, "cancelled").await;
+            // Auto-refresh off again: from here only the page's own reload can change the row.
+            ctx.click(AUTO_REFRESH).await;
 
             ctx.click_text(".page-header .form-actions button", "Deactivate")
                 .await;
@@ -296,8 +280,7 @@ async fn resend_one_event_then_several_through_the_bulk_route() {
         let endpoint = endpoint_page(&ctx, "resend").await;
         let first = api.trigger("user.created").await;
         let second = api.trigger("user.updated").await;
-        ctx.click(".attempts .toolbar-actions input[role=switch]")
-            .await;
+        ctx.click(AUTO_REFRESH).await;
         attempt_row(&ctx, first.event_id, "Delivered").await;
         attempt_row(&ctx, second.event_id, "Delivered").await;
         let sent_before = api.sink_requests("resend").await.len();
@@ -375,8 +358,7 @@ async fn the_signature_tool_checks_a_real_delivery() {
         reveal(&ctx, "admin").await;
         let secret = shown_secret(&ctx).await;
         let event = ctx.api().trigger("user.created").await;
-        ctx.click(".attempts .toolbar-actions input[role=switch]")
-            .await;
+        ctx.click(AUTO_REFRESH).await;
         attempt_row(&ctx, event.event_id, "Delivered").await;
         ctx.click_text(".event-open", &format!("· {}", event.event_id))
             .await;
@@ -496,19 +478,28 @@ async fn after_five_wrong_passwords_the_dialog_says_when_to_try_again() {
     .await;
 }
 
-/// An endpoint whose receiver fails, with a retry five minutes out: its attempt is open in the panel,
-/// auto-refresh on. Deactivating the endpoint later cancels the retry, which changes the attempt.
-async fn open_failed_attempt(ctx: &Ctx) -> webhook_api::Endpoint {
-    let endpoint = endpoint_page(ctx, "flaky").await;
+/// On the page of an endpoint whose sink answers 503, auto-refresh on: an event, and its failed first
+/// try in the table with a retry scheduled (the test's retry schedule says when).
+async fn a_failed_try_with_a_retry_scheduled(
+    ctx: &Ctx,
+    sink: &str,
+) -> (webhook_api::Endpoint, webhook_api::MockEventCreated) {
+    let endpoint = endpoint_page(ctx, sink).await;
     let fail = SinkBehavior {
         status: 503,
         ..SinkBehavior::default()
     };
-    ctx.api().sink_behavior("flaky", &fail).await;
-    ctx.click(".attempts .toolbar-actions input[role=switch]")
-        .await;
+    ctx.api().sink_behavior(sink, &fail).await;
+    ctx.click(AUTO_REFRESH).await;
     let event = ctx.api().trigger("user.created").await;
     attempt_row(ctx, event.event_id, "Retry scheduled").await;
+    (endpoint, event)
+}
+
+/// An endpoint whose receiver fails, with a retry five minutes out: its attempt is open in the panel,
+/// auto-refresh on. Deactivating the endpoint later cancels the retry, which changes the attempt.
+async fn open_failed_attempt(ctx: &Ctx) -> webhook_api::Endpoint {
+    let (endpoint, event) = a_failed_try_with_a_retry_scheduled(ctx, "flaky").await;
     ctx.click_text(".event-open", &format!("· {}", event.event_id))
         .await;
     ctx.find_text(".attempt-detail h3", "Retry scheduled").await;
@@ -579,8 +570,7 @@ async fn focus_inside_a_changed_attempt_stays_on_the_same_control() {
 async fn a_refresh_that_leaves_the_open_attempt_unchanged_keeps_its_panel() {
     browser_test("refresh-keeps-panel", |ctx| async move {
         endpoint_page(&ctx, "steady").await;
-        ctx.click(".attempts .toolbar-actions input[role=switch]")
-            .await;
+        ctx.click(AUTO_REFRESH).await;
         let first = ctx.api().trigger("user.created").await;
         attempt_row(&ctx, first.event_id, "Delivered").await;
         ctx.click_text(".event-open", &format!("· {}", first.event_id))
@@ -600,8 +590,7 @@ async fn a_refresh_that_leaves_the_open_attempt_unchanged_keeps_its_panel() {
 async fn a_refresh_keeps_focus_on_the_same_control_of_the_attempts_table() {
     browser_test("refresh-keeps-row-focus", |ctx| async move {
         endpoint_page(&ctx, "rows").await;
-        ctx.click(".attempts .toolbar-actions input[role=switch]")
-            .await;
+        ctx.click(AUTO_REFRESH).await;
         let first = ctx.api().trigger("user.created").await;
         let row = attempt_row(&ctx, first.event_id, "Delivered").await;
         let key = row.attr("data-key").await.unwrap().expect("a row key");
