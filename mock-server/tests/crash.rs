@@ -50,6 +50,22 @@ async fn spawn_binary(db: &Path) -> (Child, String) {
     (child, url)
 }
 
+/// `POST path` with `body`, or `GET path` without one, as the admin, to the binary at `url`; its JSON.
+async fn admin(client: &reqwest::Client, url: &str, path: &str, body: Option<Value>) -> Value {
+    let request = match body {
+        Some(body) => client.post(format!("{url}{path}")).json(&body),
+        None => client.get(format!("{url}{path}")),
+    };
+    request
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .unwrap_or(Value::Null)
+}
+
 #[tokio::test]
 async fn kill_9_with_deliveries_pending_loses_none() {
     const EVENTS: u64 = 20;
@@ -60,28 +76,22 @@ async fn kill_9_with_deliveries_pending_loses_none() {
         Receiver::start(|_| Reply::status(200).after(Duration::from_secs(120))).await;
     let (mut child, url) = spawn_binary(&db).await;
     let client = reqwest::Client::new();
-    let endpoint: Value = client
-        .post(format!("{url}/api/v2/webhook/endpoint/"))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({"target": receiver.url, "events": [{"type": "post.created"}]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let endpoint = admin(
+        &client,
+        &url,
+        "/api/v2/webhook/endpoint/",
+        Some(json!({"target": receiver.url, "events": [{"type": "post.created"}]})),
+    )
+    .await;
     let mut event_ids = Vec::new();
     for _ in 0..EVENTS {
-        let created: Value = client
-            .post(format!("{url}/__mock/events/"))
-            .bearer_auth(ADMIN_TOKEN)
-            .json(&json!({"type": "post.created"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let created = admin(
+            &client,
+            &url,
+            "/__mock/events/",
+            Some(json!({"type": "post.created"})),
+        )
+        .await;
         event_ids.push(created["event_id"].as_u64().unwrap());
     }
     receiver.next().await;
@@ -98,18 +108,16 @@ async fn kill_9_with_deliveries_pending_loses_none() {
     // Every delivery ends in exactly one recorded attempt after the restart.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let page: Value = client
-            .get(format!(
-                "{url}/api/v2/webhook/endpoint/{}/attempt/?limit=100",
+        let page = admin(
+            &client,
+            &url,
+            &format!(
+                "/api/v2/webhook/endpoint/{}/attempt/?limit=100",
                 endpoint["id"]
-            ))
-            .bearer_auth(ADMIN_TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            ),
+            None,
+        )
+        .await;
         if page["count"] == EVENTS {
             assert!(
                 page["results"]
@@ -164,23 +172,20 @@ async fn sigterm_drains_the_sends_in_flight_before_the_process_exits() {
         Receiver::start(|_| Reply::status(200).after(Duration::from_millis(500))).await;
     let (mut child, url) = spawn_binary(&db).await;
     let client = reqwest::Client::new();
-    let endpoint: Value = client
-        .post(format!("{url}/api/v2/webhook/endpoint/"))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({"target": receiver.url, "events": [{"type": "post.created"}]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    client
-        .post(format!("{url}/__mock/events/"))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({"type": "post.created"}))
-        .send()
-        .await
-        .unwrap();
+    let endpoint = admin(
+        &client,
+        &url,
+        "/api/v2/webhook/endpoint/",
+        Some(json!({"target": receiver.url, "events": [{"type": "post.created"}]})),
+    )
+    .await;
+    admin(
+        &client,
+        &url,
+        "/__mock/events/",
+        Some(json!({"type": "post.created"})),
+    )
+    .await;
     receiver.next().await;
     let pid = child.id().expect("running").to_string();
     let status = std::process::Command::new("kill")
@@ -196,18 +201,13 @@ async fn sigterm_drains_the_sends_in_flight_before_the_process_exits() {
 
     receiver.set_plan(|_| Reply::status(200));
     let (mut child, url) = spawn_binary(&db).await;
-    let page: Value = client
-        .get(format!(
-            "{url}/api/v2/webhook/endpoint/{}/attempt/",
-            endpoint["id"]
-        ))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = admin(
+        &client,
+        &url,
+        &format!("/api/v2/webhook/endpoint/{}/attempt/", endpoint["id"]),
+        None,
+    )
+    .await;
     assert_eq!(page["count"], 1);
     assert_eq!(page["results"][0]["http_response_code"], 200);
     let again = tokio::time::timeout(Duration::from_millis(500), receiver.requests.recv()).await;
