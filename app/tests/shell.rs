@@ -60,15 +60,20 @@ fn dialog_page() -> (Mounted, RwSignal<bool>) {
     (mounted, open)
 }
 
-#[wasm_bindgen_test]
-async fn a_dialog_takes_focus_and_keeps_it_inside_on_tab() {
-    let (mounted, _open) = dialog_page();
+/// Focuses the page's opener and clicks it, as a person would, and waits for the dialog.
+async fn open_from_opener(mounted: &Mounted) {
     settle().await;
     let opener = mounted.one("#opener");
     opener.focus().unwrap();
     opener.click();
     mounted.find("dialog[open]", None).await;
     settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_dialog_takes_focus_and_keeps_it_inside_on_tab() {
+    let (mounted, _open) = dialog_page();
+    open_from_opener(&mounted).await;
     assert_eq!(active_element().map(|e| e.id()).as_deref(), Some("first"));
     assert_eq!(
         mounted.one("dialog").get_attribute("aria-labelledby"),
@@ -92,12 +97,7 @@ async fn a_dialog_takes_focus_and_keeps_it_inside_on_tab() {
 #[wasm_bindgen_test]
 async fn escape_closes_a_dialog_and_focus_returns_to_its_opener() {
     let (mounted, open) = dialog_page();
-    settle().await;
-    let opener = mounted.one("#opener");
-    opener.focus().unwrap();
-    opener.click();
-    mounted.find("dialog[open]", None).await;
-    settle().await;
+    open_from_opener(&mounted).await;
     press(&mounted.one("#first"), "Escape", false);
     settle().await;
     assert!(!open.get_untracked());
