@@ -330,20 +330,30 @@ impl Ctx {
 
     /// Signs in through the form with a username and password and waits for the signed-in header.
     pub async fn sign_in(&self, username: &str, password: &str) {
-        if !self.path().await.starts_with("/sign-in") {
-            self.goto("/sign-in").await;
-        }
+        self.open_sign_in().await;
         self.type_into("#sign-in-username", username).await;
         self.type_into("#sign-in-password", password).await;
         self.click("form button[type=submit]").await;
         self.find_text(".user-name", username).await;
     }
 
-    /// Signs in by pasting an access token.
-    pub async fn sign_in_with_token(&self, token: &str) {
+    /// Makes sure the sign-in form is on screen, keeping the `next` the app gave it. On a page of the app
+    /// this first waits until the app has drawn the sign-in form or the signed-in shell: before that the path
+    /// is still the one the test opened, not the `/sign-in?next=…` the app sends a signed-out visitor to,
+    /// and going to `/sign-in` from there would lose `next`.
+    async fn open_sign_in(&self) {
+        let url = self.client.current_url().await.expect("current url");
+        if url.as_str().starts_with(&self.base_url) {
+            self.find("#sign-in-username, .user-name").await;
+        }
         if !self.path().await.starts_with("/sign-in") {
             self.goto("/sign-in").await;
         }
+    }
+
+    /// Signs in by pasting an access token.
+    pub async fn sign_in_with_token(&self, token: &str) {
+        self.open_sign_in().await;
         self.click_text(".segmented label", "Access token").await;
         self.type_into("#sign-in-token", token).await;
         self.click("form button[type=submit]").await;
