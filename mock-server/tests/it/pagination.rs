@@ -1,11 +1,10 @@
 //! Lists as Django REST framework's LimitOffsetPagination and OrderingFilter answer them (contract
 //! section 5).
 
-mod common;
-
-use common::TestServer;
 use reqwest::Method;
 use serde_json::{Value, json};
+
+use crate::common::TestServer;
 
 const ENDPOINTS: &str = "/api/v2/webhook/endpoint/";
 
@@ -117,7 +116,7 @@ async fn next_and_previous_walk_the_whole_list_without_overlap_or_gap() {
         let page: Value = server
             .client
             .get(&url)
-            .bearer_auth(common::ADMIN_TOKEN)
+            .bearer_auth(crate::common::ADMIN_TOKEN)
             .send()
             .await
             .unwrap()
@@ -145,7 +144,7 @@ async fn next_and_previous_walk_the_whole_list_without_overlap_or_gap() {
     let last: Value = server
         .client
         .get(&pages[4])
-        .bearer_auth(common::ADMIN_TOKEN)
+        .bearer_auth(crate::common::ADMIN_TOKEN)
         .send()
         .await
         .unwrap()
@@ -283,7 +282,7 @@ async fn pages_agree_however_the_same_order_is_spelled() {
 #[tokio::test]
 async fn attempts_sort_by_every_field_both_ways_with_ties_broken_by_id() {
     // The demo history has attempts with and without next_retry, sent at varied times.
-    let mut config = common::config();
+    let mut config = crate::common::config();
     config.no_seed = false;
     // Retries far off: no live attempt joins the history while the test reads it.
     config.retry_schedule =

@@ -1,10 +1,9 @@
 //! Every error in the contract's shape, with the right status and precedence (contract section 3).
 
-mod common;
-
-use common::{ADMIN_TOKEN, MEMBER_TOKEN, TestServer, error_of, general_code};
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
+
+use crate::common::{ADMIN_TOKEN, MEMBER_TOKEN, TestServer, error_of, general_code};
 
 const ENDPOINTS: &str = "/api/v2/webhook/endpoint/";
 

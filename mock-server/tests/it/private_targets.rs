@@ -1,17 +1,16 @@
 //! `--block-private-targets`: endpoints and deliveries to non-public addresses are refused (issue 7);
 //! off by default. `--resolve HOST=IP` stands in for DNS answers.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
-    ScratchDir, TestServer, config, delivery_config, error_of, field_codes,
-    receiver::{Receiver, Reply},
-};
 use mock_server::{Config, targets::HostOverride};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+use crate::common::{
+    ScratchDir, TestServer, config, delivery_config, error_of, field_codes,
+    receiver::{Receiver, Reply},
+};
 
 const ENDPOINTS: &str = "/api/v2/webhook/endpoint/";
 
@@ -342,7 +341,7 @@ async fn the_binary_takes_the_switch_and_overrides_from_the_environment() {
     let create = |target: &str| {
         reqwest::Client::new()
             .post(format!("{url}{ENDPOINTS}"))
-            .bearer_auth(common::ADMIN_TOKEN)
+            .bearer_auth(crate::common::ADMIN_TOKEN)
             .json(&json!({"target": target, "events": [{"type": "post.created"}]}))
             .send()
     };

@@ -1,10 +1,9 @@
 //! Endpoint CRUD, catalog and search (the reference, contract section 4).
 
-mod common;
-
-use common::{TestServer, error_of, field_codes};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+use crate::common::{TestServer, error_of, field_codes};
 
 const ENDPOINTS: &str = "/api/v2/webhook/endpoint/";
 

@@ -1,10 +1,9 @@
 //! `GET /openapi.json` documents every route (contract section 7).
 
-mod common;
-
-use common::TestServer;
 use reqwest::Method;
 use serde_json::Value;
+
+use crate::common::TestServer;
 
 /// Every route of the reference and the contract.
 const ROUTES: &[(&str, &str)] = &[

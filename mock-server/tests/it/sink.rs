@@ -1,13 +1,12 @@
 //! The built-in sink and `--simulate` (contract section 7, issue 4).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{TestServer, config, delivery_config};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use webhook_api::signature;
+
+use crate::common::{TestServer, config, delivery_config};
 
 /// Waits until the sink has received `n` requests and returns them, newest first.
 async fn sink_requests(server: &TestServer, name: &str, n: usize) -> Vec<Value> {
@@ -212,7 +211,7 @@ async fn the_behavior_delays_the_answer() {
 #[tokio::test]
 async fn a_bad_behavior_is_400_and_changes_nothing() {
     let server = TestServer::start().await;
-    let (status, body) = common::error_of(
+    let (status, body) = crate::common::error_of(
         server
             .send_json(
                 Method::PUT,
@@ -223,8 +222,11 @@ async fn a_bad_behavior_is_400_and_changes_nothing() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(common::field_codes(&body, "status"), vec!["invalid"]);
-    assert_eq!(common::field_codes(&body, "delay_ms"), vec!["invalid"]);
+    assert_eq!(crate::common::field_codes(&body, "status"), vec!["invalid"]);
+    assert_eq!(
+        crate::common::field_codes(&body, "delay_ms"),
+        vec!["invalid"]
+    );
     let response = server
         .request(Method::POST, "/__mock/sink/bad/")
         .send()
@@ -236,14 +238,17 @@ async fn a_bad_behavior_is_400_and_changes_nothing() {
 #[tokio::test]
 async fn an_event_of_an_unknown_type_is_an_invalid_choice() {
     let server = TestServer::start().await;
-    let (status, body) = common::error_of(
+    let (status, body) = crate::common::error_of(
         server
             .post("/__mock/events/", &json!({"type": "nope.nope"}))
             .await,
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(common::field_codes(&body, "type"), vec!["invalid_choice"]);
+    assert_eq!(
+        crate::common::field_codes(&body, "type"),
+        vec!["invalid_choice"]
+    );
 }
 
 #[tokio::test]

@@ -1,18 +1,17 @@
 //! Durability: a server killed with SIGKILL loses no due delivery, and one stopped gracefully finishes
 //! what it was sending (contract section 6, issue 4).
 
-mod common;
-
 use std::{path::Path, process::Stdio, time::Duration};
 
-use common::{
-    ADMIN_TOKEN, ScratchDir, TestServer,
-    receiver::{Receiver, Reply},
-};
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
     process::{Child, Command},
+};
+
+use crate::common::{
+    ADMIN_TOKEN, ScratchDir, TestServer,
+    receiver::{Receiver, Reply},
 };
 
 /// The real binary on a free port; returns the child and its URL (from the line it prints).

@@ -1,10 +1,9 @@
 //! A file database keeps everything across a restart (issue 3's storage requirement).
 
-mod common;
-
-use common::{ScratchDir, TestServer};
 use reqwest::Method;
 use serde_json::json;
+
+use crate::common::{ScratchDir, TestServer};
 
 #[tokio::test]
 async fn a_restart_keeps_endpoints_secrets_and_id_sequence() {

@@ -2,11 +2,10 @@
 //! wherever contract sections 2 and 7 say so (issue 7). A route added to the document without a rule
 //! here fails the walk, and so does one whose answer does not match its rule.
 
-mod common;
-
-use common::{MEMBER_TOKEN, TestServer, error_of, general_code};
 use reqwest::{Method, StatusCode, header};
 use serde_json::Value;
+
+use crate::common::{MEMBER_TOKEN, TestServer, error_of, general_code};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq)]

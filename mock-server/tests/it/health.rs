@@ -1,3 +1,5 @@
+//! `GET /health` answers without a token.
+
 use mock_server::Config;
 use tokio::net::TcpListener;
 

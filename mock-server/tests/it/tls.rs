@@ -1,11 +1,8 @@
 //! Deliveries to an HTTPS endpoint with a self-signed certificate: refused while
 //! `ssl_cert_verification` is on, accepted when it is off (contract section 6).
 
-mod common;
-
 use std::{sync::Arc, time::Duration};
 
-use common::{TestServer, delivery_config};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::{
@@ -20,6 +17,8 @@ use tokio_rustls::{
         pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer},
     },
 };
+
+use crate::common::{TestServer, delivery_config};
 
 /// An HTTPS receiver with a self-signed certificate for 127.0.0.1 that answers every request with 200
 /// and reports each one it completes the handshake for.

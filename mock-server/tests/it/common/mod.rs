@@ -1,7 +1,5 @@
 //! A real mock-server on a free port, in this process, and a client for it.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use mock_server::Config;

@@ -1,12 +1,11 @@
 //! Accounts, tokens and roles (contract section 2).
 
-mod common;
-
 use std::time::Duration;
 
-use common::{ADMIN_TOKEN, MEMBER_TOKEN, TestServer, config, error_of, general_code};
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
+
+use crate::common::{ADMIN_TOKEN, MEMBER_TOKEN, TestServer, config, error_of, general_code};
 
 const ENDPOINTS: &str = "/api/v2/webhook/endpoint/";
 

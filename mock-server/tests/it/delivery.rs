@@ -1,17 +1,16 @@
 //! Events, signing and delivery with retries: the fault matrix against a receiver the test controls
 //! (contract section 6, issue 4).
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
-    TestServer, delivery_config,
-    receiver::{Receiver, Reply},
-};
 use reqwest::Method;
 use serde_json::{Value, json};
 use webhook_api::{bytes_literal, signature};
+
+use crate::common::{
+    TestServer, delivery_config,
+    receiver::{Receiver, Reply},
+};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -463,7 +462,7 @@ async fn ten_thousand_events_in_a_burst_are_each_delivered_exactly_once() {
             for _ in 0..EVENTS / 8 {
                 let response = client
                     .post(&url)
-                    .bearer_auth(common::ADMIN_TOKEN)
+                    .bearer_auth(crate::common::ADMIN_TOKEN)
                     .json(&json!({"type": "vote.created"}))
                     .send()
                     .await

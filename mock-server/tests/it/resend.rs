@@ -1,15 +1,14 @@
 //! Resend and bulk resend (contract section 6).
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{
     TestServer, delivery_config, error_of, field_codes,
     receiver::{Receiver, Reply},
 };
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
 
 fn resend_path(endpoint: &Value) -> String {
     format!("/api/v2/webhook/endpoint/{}/event/resend/", endpoint["id"])

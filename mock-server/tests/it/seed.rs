@@ -1,9 +1,8 @@
 //! Demo data on a fresh database, and `POST /__mock/reset/` (contract sections 1 and 7).
 
-mod common;
-
-use common::{TestServer, config};
 use serde_json::{Value, json};
+
+use crate::common::{TestServer, config};
 
 async fn seeded() -> TestServer {
     let mut config = config();

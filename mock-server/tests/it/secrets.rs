@@ -1,10 +1,9 @@
 //! Signing secrets: reveal, expire, the password check and its throttle (contract section 6).
 
-mod common;
-
-use common::{ADMIN_PASSWORD, ADMIN_TOKEN, TestServer, error_of, field_codes, general_code};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
+
+use crate::common::{ADMIN_PASSWORD, ADMIN_TOKEN, TestServer, error_of, field_codes, general_code};
 
 fn reveal_path(id: &Value) -> String {
     format!("/api/v2/webhook/endpoint/{id}/secret/reveal/")

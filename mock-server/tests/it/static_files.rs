@@ -1,11 +1,10 @@
 //! `--static-dir`: the built app, with the security headers on every file (issue 7).
 
-mod common;
-
 use std::path::Path;
 
-use common::{ScratchDir, TestServer, config};
 use reqwest::{Method, header};
+
+use crate::common::{ScratchDir, TestServer, config};
 
 const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
 

@@ -1,8 +1,6 @@
 //! What the server writes to its logs: one line per request, and never a secret, a password or a
 //! token (the real binary, logging at debug level).
 
-mod common;
-
 use std::{process::Stdio, time::Duration};
 
 use serde_json::{Value, json};
