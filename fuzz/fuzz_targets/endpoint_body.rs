@@ -1,4 +1,4 @@
-//! Any bytes as the body of an endpoint create, PUT or PATCH (`mock_server::endpoints::read_endpoint_body`):
+//! Any bytes as the body of an endpoint create, PUT or PATCH (`mock_server::endpoints::body::read_endpoint_body`):
 //! reading never panics; an error is a 400 or 415 in the contract's `{"errors": [...]}` shape with the
 //! contract's codes; a success holds only fields that pass the contract's rules.
 //!
@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use mock_server::{
-    endpoints::{EndpointInput, EndpointWrite, read_endpoint_body},
+    endpoints::body::{EndpointInput, WriteKind, read_endpoint_body},
     targets,
 };
 use webhook_api::{ErrorBody, ErrorCode, ErrorEntry, catalog, validate};
@@ -35,10 +35,10 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, body)) = data.split_first() else {
         return;
     };
-    let write = match selector % 3 {
-        0 => EndpointWrite::Create,
-        1 => EndpointWrite::Replace,
-        _ => EndpointWrite::Update,
+    let kind = match selector % 3 {
+        0 => WriteKind::Create,
+        1 => WriteKind::Update,
+        _ => WriteKind::Patch,
     };
     let block_private = selector & 0x10 != 0;
     let content_type = match selector >> 5 {
@@ -48,8 +48,8 @@ fuzz_target!(|data: &[u8]| {
         5 => Some(""),
         _ => None,
     };
-    match read_endpoint_body(body, content_type, write, block_private) {
-        Ok(input) => check_accepted(&input, write, block_private),
+    match read_endpoint_body(body, content_type, kind, block_private) {
+        Ok(input) => check_accepted(&input, kind, block_private),
         Err(error) => {
             let (status, body) = error.status_and_body();
             check_error(status.as_u16(), &body);
@@ -57,8 +57,8 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-fn check_accepted(input: &EndpointInput, write: EndpointWrite, block_private: bool) {
-    if write != EndpointWrite::Update {
+fn check_accepted(input: &EndpointInput, kind: WriteKind, block_private: bool) {
+    if kind != WriteKind::Patch {
         assert!(input.target.is_some() && input.event_types.is_some());
     }
     if let Some(target) = &input.target {

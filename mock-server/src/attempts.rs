@@ -18,7 +18,7 @@ use crate::{
     AppState,
     auth::CurrentUser,
     error::{ApiError, ApiResult, FieldErrors},
-    extract::{JsonObject, PathId, QueryParams, json_type_name},
+    extract::{JsonObject, PathId, QueryParams},
     fields,
     pagination::{self, ListRequest},
     store::AttemptOrderingSql,
@@ -141,7 +141,7 @@ async fn resend_events(
                 errors.add(
                     "event",
                     ErrorCode::MaxLength,
-                    format!("Ensure this field has no more than {BULK_RESEND_MAX} elements."),
+                    fields::too_many_items(BULK_RESEND_MAX),
                 );
                 None
             } else {
@@ -149,14 +149,7 @@ async fn resend_events(
             }
         }
         Some(other) => {
-            errors.add(
-                "event",
-                ErrorCode::Invalid,
-                format!(
-                    "Expected a list of items but got type \"{}\".",
-                    json_type_name(other)
-                ),
-            );
+            errors.add("event", ErrorCode::Invalid, fields::not_a_list(other));
             None
         }
     };

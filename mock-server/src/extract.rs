@@ -6,7 +6,10 @@ use axum::{
 };
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ApiResult};
+use crate::{
+    error::{ApiError, ApiResult},
+    fields,
+};
 
 /// The largest body a request may carry (contract section 3).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -55,10 +58,7 @@ pub fn parse_object(bytes: &[u8], content_type: Option<&str>) -> ApiResult<Map<S
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(object)) => Ok(object),
-        Ok(other) => Err(ApiError::Invalid(format!(
-            "Invalid data. Expected a dictionary, but got {}.",
-            json_type_name(&other)
-        ))),
+        Ok(other) => Err(ApiError::Invalid(fields::not_a_dict(&other))),
         Err(error) => Err(ApiError::ParseError(error.to_string())),
     }
 }
@@ -73,19 +73,6 @@ fn is_json(content_type: &str) -> bool {
         .to_ascii_lowercase();
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
-/// Python's name for a JSON value's type, as DRF's messages use it.
-pub fn json_type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
-    }
 }
 
 /// The query string's parameters, in order, decoded (`+` is a space). Never fails.

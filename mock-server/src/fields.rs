@@ -1,5 +1,6 @@
 //! Reading typed fields out of a JSON object body, strictly (`"true"` is not a boolean), with Django
-//! REST framework's codes and messages, collecting every problem into [`FieldErrors`].
+//! REST framework's codes and messages, collecting every problem into [`FieldErrors`]; and the DRF
+//! messages that name a JSON type, which more than one reader writes.
 
 use serde_json::{Map, Value};
 use webhook_api::{ErrorCode, validate::messages};
@@ -89,4 +90,38 @@ pub fn id_value(value: &Value) -> Option<i64> {
         Value::Number(number) => number.as_i64().filter(|id| *id >= 0),
         _ => None,
     }
+}
+
+/// Python's name for a JSON value's type, as DRF's messages use it.
+pub fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+/// DRF's message for a value that should have been an object.
+pub fn not_a_dict(value: &Value) -> String {
+    format!(
+        "Invalid data. Expected a dictionary, but got {}.",
+        json_type_name(value)
+    )
+}
+
+/// DRF's message for a value that should have been a list.
+pub fn not_a_list(value: &Value) -> String {
+    format!(
+        "Expected a list of items but got type \"{}\".",
+        json_type_name(value)
+    )
+}
+
+/// DRF's message for a list longer than `max`.
+pub fn too_many_items(max: usize) -> String {
+    format!("Ensure this field has no more than {max} elements.")
 }

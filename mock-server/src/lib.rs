@@ -3,7 +3,8 @@
 //! [`app`] builds the router; [`run`] serves it on a listener until a shutdown future resolves, with the
 //! delivery worker beside it. Features by module:
 //! - [`endpoints`], [`secrets`], [`attempts`]: the platform's webhook API (`/api/v2/webhook/...`)
-//! - [`session`] and [`auth`]: `/oauth/token/`, `/api/v2/user/me/`, tokens, roles, the password throttle
+//! - [`session`] and [`auth`]: `/oauth/token/`, `/api/v2/user/me/`; accounts, tokens, the password
+//!   throttle, the route guard by role
 //! - [`mock`] and [`sink`]: `/__mock/` routes for development and tests; [`seed`]: the demo data
 //! - [`delivery`]: payloads, signed sends, the worker with retries; [`simulate`]: `--simulate RATE`
 //! - [`store`]: SQLite; [`error`] and [`extract`]: the contract's error bodies; [`pagination`]: lists
@@ -52,6 +53,7 @@ use tokio_util::sync::CancellationToken;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+use webhook_api::Role;
 
 pub use config::Config;
 
@@ -141,12 +143,12 @@ pub fn app(state: AppState) -> Router {
         .merge(mock::router())
         .merge(sink::admin_router())
         .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_admin,
+            (state.clone(), Role::Admin),
+            auth::require_role,
         ));
     let signed_in = session::user_router().route_layer(middleware::from_fn_with_state(
-        state.clone(),
-        auth::require_user,
+        (state.clone(), Role::Member),
+        auth::require_role,
     ));
     let (router, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(admin)

@@ -11,7 +11,7 @@ use crate::{
     AppState, clock,
     delivery::payload,
     error::{ApiResult, FieldErrors},
-    extract::{JsonObject, json_type_name},
+    extract::JsonObject,
     fields, seed,
 };
 
@@ -47,14 +47,7 @@ async fn trigger_event(
         None | Some(Value::Null) => None,
         Some(Value::Object(data)) => Some(Value::Object(data.clone())),
         Some(other) => {
-            errors.add(
-                "data",
-                ErrorCode::Invalid,
-                format!(
-                    "Invalid data. Expected a dictionary, but got {}.",
-                    json_type_name(other)
-                ),
-            );
+            errors.add("data", ErrorCode::Invalid, fields::not_a_dict(other));
             None
         }
     };

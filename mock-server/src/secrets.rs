@@ -1,13 +1,13 @@
 //! An endpoint's signing secret: reveal and expire, both behind the user's password (contract section 6).
 
 use axum::{Json, extract::State, http::StatusCode};
+use rand::RngCore;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use webhook_api::{Endpoint, ErrorBody, PasswordConfirmation, SigningSecret};
 
 use crate::{
     AppState,
     auth::CurrentUser,
-    endpoints::new_signing_secret,
     error::{ApiError, ApiResult, FieldErrors},
     extract::{JsonObject, PathId},
 };
@@ -16,6 +16,13 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(reveal_secret))
         .routes(routes!(expire_secret))
+}
+
+/// A new signing secret: 32 bytes from a CSPRNG, as 64 hex digits.
+pub fn new_signing_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Shows the endpoint's signing secret.
@@ -64,7 +71,7 @@ async fn expire_secret(
         .await?;
     state
         .store
-        .replace_signing_secret(id, new_signing_secret())
+        .set_signing_secret(id, new_signing_secret())
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)

@@ -11,7 +11,7 @@ use crate::{
     AppState,
     clock::{self, Micros},
     delivery::payload,
-    endpoints::new_signing_secret,
+    secrets::new_signing_secret,
     store::{NewEndpoint, PastAttempt},
 };
 

@@ -117,7 +117,7 @@ pub(super) fn endpoint_by_id(connection: &Connection, id: i64) -> anyhow::Result
     Ok(Some(endpoint))
 }
 
-fn replace_subscriptions(
+fn set_subscriptions(
     connection: &Connection,
     id: i64,
     event_types: &[String],
@@ -239,7 +239,7 @@ impl Store {
                 new.signing_secret
             ])?;
             let id = tx.last_insert_rowid();
-            replace_subscriptions(tx, id, &new.event_types, now)?;
+            set_subscriptions(tx, id, &new.event_types, now)?;
             let endpoint =
                 endpoint_by_id(tx, id)?.ok_or_else(|| anyhow::anyhow!("endpoint {id} vanished"))?;
             Ok((endpoint, Touched::One(id)))
@@ -279,7 +279,7 @@ impl Store {
                 changes.ssl_cert_verification
             ])?;
             if let Some(event_types) = &changes.event_types {
-                replace_subscriptions(tx, id, event_types, now)?;
+                set_subscriptions(tx, id, event_types, now)?;
             }
             if was_active && changes.is_active == Some(false) {
                 cancel_pending_deliveries(tx, id)?;
@@ -311,8 +311,8 @@ impl Store {
         .await
     }
 
-    /// Replaces the signing secret; the old one signs nothing from now on.
-    pub async fn replace_signing_secret(
+    /// Sets a new signing secret; the old one signs nothing from now on.
+    pub async fn set_signing_secret(
         &self,
         id: i64,
         secret: String,

@@ -1,39 +1,26 @@
-//! Accounts, tokens and the password check (contract section 2 and the throttle of section 6).
+//! Accounts and their tokens, and the password check.
 //!
 //! Two users exist: `admin` (admin role) and `member`. Static dev tokens never expire; tokens issued by
 //! `POST /oauth/token/` do. Issued tokens live in memory for lookups and in the store (hashed) so that a
 //! restart keeps them.
 
-use std::{
-    collections::{HashMap, VecDeque},
-    sync::{Mutex, RwLock},
-    time::Duration,
-};
+use std::{collections::HashMap, sync::RwLock, time::Duration};
 
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
 };
-use axum::{
-    extract::{FromRequestParts, Request, State},
-    http::{header, request::Parts},
-    middleware::Next,
-    response::Response,
-};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use webhook_api::{ErrorCode, Role, User, validate::messages};
 
+use super::throttle::Throttle;
 use crate::{
-    AppState,
     clock::{self, Micros},
     error::{ApiError, ApiResult, FieldErrors},
     store::{Store, StoredToken},
 };
 
-/// Wrong passwords allowed per user within [`THROTTLE_WINDOW`] before the password routes answer 429.
-const THROTTLE_LIMIT: usize = 5;
-const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Refresh tokens outlive access tokens by far, as OAuth2 servers usually have it.
 const REFRESH_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
@@ -78,12 +65,8 @@ pub struct Accounts {
     member_token: String,
     access_lifetime: Duration,
     issued: RwLock<HashMap<String, IssuedToken>>,
-    wrong_passwords: Mutex<HashMap<u64, VecDeque<Micros>>>,
+    throttle: Throttle,
 }
-
-/// The user a request authenticated as.
-#[derive(Clone, Debug)]
-pub struct CurrentUser(pub User);
 
 impl Accounts {
     /// Hashes the two users' passwords and loads the issued tokens still valid.
@@ -144,7 +127,7 @@ impl Accounts {
             member_token,
             access_lifetime,
             issued: RwLock::new(issued),
-            wrong_passwords: Mutex::new(HashMap::new()),
+            throttle: Throttle::default(),
         })
     }
 
@@ -307,33 +290,15 @@ impl Accounts {
         let account = self
             .account_by_id(user.id)
             .ok_or(ApiError::AuthenticationFailed("Invalid token."))?;
-        let now = clock::now();
-        let window = clock::micros(THROTTLE_WINDOW);
-        {
-            let mut wrong = self.wrong_passwords.lock().expect("throttle lock");
-            let recent = wrong.entry(user.id).or_default();
-            while recent.front().is_some_and(|at| *at <= now - window) {
-                recent.pop_front();
-            }
-            if recent.len() >= THROTTLE_LIMIT {
-                let oldest = recent[recent.len() - THROTTLE_LIMIT];
-                let wait_micros = (oldest + window - now).max(0);
-                return Err(ApiError::Throttled {
-                    retry_after_seconds: (wait_micros as u64).div_ceil(1_000_000).max(1),
-                });
-            }
-            // Counted as wrong before the (slow) check, and taken back if it was right: otherwise
-            // guesses sent in parallel would all pass the count above before any of them was recorded.
-            recent.push_back(now);
-        }
+        let counted = self
+            .throttle
+            .count(user.id)
+            .map_err(|retry_after_seconds| ApiError::Throttled {
+                retry_after_seconds,
+            })?;
         let right = verify(account.password_hash.clone(), password.to_owned()).await;
         if !matches!(right, Ok(false)) {
-            let mut wrong = self.wrong_passwords.lock().expect("throttle lock");
-            if let Some(recent) = wrong.get_mut(&user.id)
-                && let Some(at) = recent.iter().rposition(|at| *at == now)
-            {
-                recent.remove(at);
-            }
+            self.throttle.take_back(counted);
         }
         if right? {
             return Ok(());
@@ -347,7 +312,7 @@ impl Accounts {
 
     /// Forgets every wrong password (`POST /__mock/reset/`).
     pub fn clear_throttle(&self) {
-        self.wrong_passwords.lock().expect("throttle lock").clear();
+        self.throttle.clear();
     }
 }
 
@@ -386,57 +351,4 @@ fn random_token() -> String {
 fn constant_time_eq(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
-}
-
-/// Route layer of the admin routes: 401 without a valid token, 403 without the admin role.
-pub async fn require_admin(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    match state.accounts.authenticate(
-        request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.as_bytes()),
-    ) {
-        Ok(user) if user.role == Role::Admin => {
-            request.extensions_mut().insert(CurrentUser(user));
-            next.run(request).await
-        }
-        Ok(_) => axum::response::IntoResponse::into_response(ApiError::PermissionDenied),
-        Err(error) => axum::response::IntoResponse::into_response(error),
-    }
-}
-
-/// Route layer of the routes any signed-in user may call.
-pub async fn require_user(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    match state.accounts.authenticate(
-        request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.as_bytes()),
-    ) {
-        Ok(user) => {
-            request.extensions_mut().insert(CurrentUser(user));
-            next.run(request).await
-        }
-        Err(error) => axum::response::IntoResponse::into_response(error),
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> ApiResult<Self> {
-        parts
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .ok_or(ApiError::NotAuthenticated)
-    }
 }
