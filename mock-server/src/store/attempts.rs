@@ -1,9 +1,12 @@
 //! Attempts: the recorded tries of delivering an event to an endpoint.
 
-use rusqlite::{Row, params};
-use webhook_api::{Attempt, AttemptEvent, AttemptSortField, DeliveryError, Ordering, SortField};
+use rusqlite::params;
+use webhook_api::{Attempt, AttemptSortField, DeliveryError, Ordering, SortField};
 
-use super::{PageWindow, Store, to_u64};
+use super::{
+    PageWindow, Store,
+    rows::{ATTEMPT_COLUMNS, attempt_from_row, to_u64},
+};
 use crate::clock::{self, Micros};
 
 /// A try that happened before the server started (the seed's history).
@@ -35,29 +38,6 @@ impl AttemptOrderingSql {
     }
 }
 
-fn attempt_from_row(row: &Row<'_>) -> rusqlite::Result<Attempt> {
-    let error: Option<String> = row.get(11)?;
-    Ok(Attempt {
-        id: to_u64(row.get(0)?),
-        created_at: clock::iso(row.get(1)?),
-        event: AttemptEvent {
-            id: Some(to_u64(row.get(2)?)),
-            event_type: row.get(3)?,
-            added_at: clock::iso(row.get(4)?),
-        },
-        sent_at: Some(clock::iso(row.get(5)?)),
-        http_request_body: String::from_utf8_lossy(&row.get::<_, Vec<u8>>(6)?).into_owned(),
-        http_request_signature_header: row.get(7)?,
-        http_response_code: row.get(8)?,
-        http_response_body: row.get(9)?,
-        next_retry: row.get::<_, Option<Micros>>(10)?.map(clock::iso),
-        error: error.map(|text| {
-            serde_json::from_value(serde_json::Value::String(text)).unwrap_or(DeliveryError::Other)
-        }),
-        duration_ms: Some(to_u64(row.get(12)?)),
-    })
-}
-
 impl Store {
     /// A page of an endpoint's attempts and how many it has; `None` if there is no such endpoint.
     pub async fn list_attempts(
@@ -80,13 +60,11 @@ impl Store {
                 // The attempt's `event.added_at` is when the endpoint subscribed to the type, as on the
                 // platform (its reference shows it before the payload's `created`); the event's own
                 // time once the subscription is gone.
-                "SELECT a.id, a.created_at, e.id, e.type, coalesce(s.added_at, e.created_at),
-                        a.sent_at, e.payload, a.signature_header, a.response_code, a.response_body,
-                        a.next_retry, a.error, a.duration_ms
+                "SELECT {ATTEMPT_COLUMNS}
                  FROM attempts a JOIN events e ON e.id = a.event_id
                  LEFT JOIN subscriptions s ON s.endpoint_id = a.endpoint_id AND s.event_type = e.type
-                 WHERE a.endpoint_id = ? ORDER BY {} LIMIT ? OFFSET ?",
-                ordering.0
+                 WHERE a.endpoint_id = ? ORDER BY {ordering} LIMIT ? OFFSET ?",
+                ordering = ordering.0
             );
             let attempts = connection
                 .prepare_cached(&sql)?

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use webhook_api::DeliveryError;
 
-use super::{Store, placeholders};
+use super::{Store, rows::placeholders};
 use crate::clock::{self, Micros};
 
 /// A delivery that is due, with everything needed to send it.

@@ -1,12 +1,19 @@
 //! Endpoints and their subscriptions.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde_json::value::RawValue;
-use webhook_api::{Endpoint, EndpointSortField, Ordering, SortField, Subscription, catalog};
+use webhook_api::{Endpoint, EndpointSortField, Ordering, SortField};
 
-use super::{PageWindow, Store, placeholders, read_model::Touched, to_u64};
+use super::{
+    PageWindow, Store,
+    read_model::Change,
+    rows::{
+        ENDPOINT_COLUMNS, EndpointRow, attach_subscriptions, endpoint_by_id, endpoint_from_row,
+        to_u64,
+    },
+};
 use crate::clock::{self, Micros};
 
 /// A new endpoint, validated.
@@ -31,22 +38,6 @@ pub struct EndpointChanges {
     pub event_types: Option<Vec<String>>,
 }
 
-pub(super) const ENDPOINT_COLUMNS: &str =
-    "id, created_at, updated_at, is_active, target, description, ssl_cert_verification";
-
-pub(super) fn endpoint_from_row(row: &Row<'_>) -> rusqlite::Result<Endpoint> {
-    Ok(Endpoint {
-        id: to_u64(row.get(0)?),
-        created_at: clock::iso(row.get(1)?),
-        updated_at: clock::iso(row.get(2)?),
-        is_active: row.get(3)?,
-        target: row.get(4)?,
-        description: row.get(5)?,
-        events: Vec::new(),
-        ssl_cert_verification: row.get(6)?,
-    })
-}
-
 fn order_by(ordering: &[Ordering<EndpointSortField>]) -> String {
     let direction = |descending: bool| if descending { "DESC" } else { "ASC" };
     let mut keys: Vec<String> = ordering
@@ -56,65 +47,6 @@ fn order_by(ordering: &[Ordering<EndpointSortField>]) -> String {
     let tie_break_descending = ordering.first().is_none_or(|key| key.descending);
     keys.push(format!("id {}", direction(tie_break_descending)));
     keys.join(", ")
-}
-
-/// Fills in each endpoint's subscriptions, in catalog order.
-pub(super) fn attach_subscriptions(
-    connection: &Connection,
-    endpoints: &mut [Endpoint],
-) -> anyhow::Result<()> {
-    if endpoints.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "SELECT endpoint_id, event_type, added_at FROM subscriptions WHERE endpoint_id IN ({})",
-        placeholders(endpoints.len())
-    );
-    let mut statement = connection.prepare_cached(&sql)?;
-    let ids = endpoints.iter().map(|endpoint| endpoint.id as i64);
-    let mut by_endpoint: HashMap<u64, Vec<Subscription>> = HashMap::new();
-    let rows = statement.query_map(params_from_iter(ids), |row| {
-        Ok((
-            to_u64(row.get(0)?),
-            Subscription {
-                event_type: row.get(1)?,
-                added_at: clock::iso(row.get(2)?),
-            },
-        ))
-    })?;
-    for row in rows {
-        let (endpoint_id, subscription) = row?;
-        by_endpoint
-            .entry(endpoint_id)
-            .or_default()
-            .push(subscription);
-    }
-    let catalog_position = |name: &str| {
-        catalog::event_types()
-            .position(|known| known == name)
-            .unwrap_or(usize::MAX)
-    };
-    for endpoint in endpoints {
-        let mut subscriptions = by_endpoint.remove(&endpoint.id).unwrap_or_default();
-        subscriptions.sort_by_key(|s| catalog_position(&s.event_type));
-        endpoint.events = subscriptions;
-    }
-    Ok(())
-}
-
-pub(super) fn endpoint_by_id(connection: &Connection, id: i64) -> anyhow::Result<Option<Endpoint>> {
-    let sql = format!("SELECT {ENDPOINT_COLUMNS} FROM endpoints WHERE id = ?");
-    let endpoint = connection
-        .prepare_cached(&sql)?
-        .query_row([id], endpoint_from_row)
-        .optional()?;
-    let Some(endpoint) = endpoint else {
-        return Ok(None);
-    };
-    let mut endpoints = [endpoint];
-    attach_subscriptions(connection, &mut endpoints)?;
-    let [endpoint] = endpoints;
-    Ok(Some(endpoint))
 }
 
 fn set_subscriptions(
@@ -152,6 +84,21 @@ fn cancel_pending_deliveries(connection: &Connection, id: i64) -> anyhow::Result
         )?
         .execute([id])?;
     Ok(())
+}
+
+/// The endpoint for the caller and its row for the read model.
+fn saved(row: EndpointRow) -> (Endpoint, Change) {
+    (row.endpoint.clone(), Change::Saved(row))
+}
+
+fn saved_if_found(row: Option<EndpointRow>) -> anyhow::Result<(Option<Endpoint>, Change)> {
+    Ok(match row {
+        Some(row) => {
+            let (endpoint, change) = saved(row);
+            (Some(endpoint), change)
+        }
+        None => (None, Change::None),
+    })
 }
 
 impl Store {
@@ -194,7 +141,7 @@ impl Store {
             attach_subscriptions(connection, &mut endpoints)?;
             let json = endpoints
                 .iter()
-                .map(|endpoint| serde_json::value::to_raw_value(endpoint).map(Arc::from))
+                .map(|row| serde_json::value::to_raw_value(&row.endpoint).map(Arc::from))
                 .collect::<Result<_, _>>()?;
             Ok((to_u64(count), json))
         })
@@ -240,9 +187,9 @@ impl Store {
             ])?;
             let id = tx.last_insert_rowid();
             set_subscriptions(tx, id, &new.event_types, now)?;
-            let endpoint =
+            let row =
                 endpoint_by_id(tx, id)?.ok_or_else(|| anyhow::anyhow!("endpoint {id} vanished"))?;
-            Ok((endpoint, Touched::One(id)))
+            Ok(saved(row))
         })
         .await
     }
@@ -259,7 +206,7 @@ impl Store {
                 .query_row([id], |row| row.get(0))
                 .optional()?;
             let Some(was_active) = was_active else {
-                return Ok((None, Touched::One(id)));
+                return Ok((None, Change::None));
             };
             let now = clock::now();
             tx.prepare_cached(
@@ -284,7 +231,7 @@ impl Store {
             if was_active && changes.is_active == Some(false) {
                 cancel_pending_deliveries(tx, id)?;
             }
-            Ok((endpoint_by_id(tx, id)?, Touched::One(id)))
+            saved_if_found(endpoint_by_id(tx, id)?)
         })
         .await
     }
@@ -296,7 +243,12 @@ impl Store {
                 .prepare_cached("DELETE FROM endpoints WHERE id = ?")?
                 .execute([id])?
                 > 0;
-            Ok((deleted, Touched::One(id)))
+            let change = if deleted {
+                Change::Deleted(id)
+            } else {
+                Change::None
+            };
+            Ok((deleted, change))
         })
         .await
     }
@@ -324,9 +276,9 @@ impl Store {
                 )?
                 .execute(params![id, secret, clock::now()])?;
             if changed == 0 {
-                return Ok((None, Touched::One(id)));
+                return Ok((None, Change::None));
             }
-            Ok((endpoint_by_id(tx, id)?, Touched::One(id)))
+            saved_if_found(endpoint_by_id(tx, id)?)
         })
         .await
     }

@@ -9,6 +9,7 @@ mod attempts;
 mod deliveries;
 mod endpoints;
 mod read_model;
+mod rows;
 mod tokens;
 
 use std::sync::{
@@ -20,7 +21,7 @@ use anyhow::Context;
 use rusqlite::{Connection, OpenFlags, Transaction};
 use tokio::sync::Semaphore;
 
-use self::read_model::{ReadModel, Touched};
+use self::read_model::{Change, ReadModel};
 
 pub use attempts::{AttemptOrderingSql, PastAttempt};
 pub use deliveries::{DueDelivery, TryRecord};
@@ -159,23 +160,23 @@ impl Store {
     }
 
     /// Like [`Store::write`] for changes to endpoints: after the commit, with the writer lock still held,
-    /// the read model is refreshed for what `change` says it touched.
+    /// the read model is handed what `change` says it did.
     async fn write_endpoints<R, F>(&self, change: F) -> anyhow::Result<R>
     where
         R: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> anyhow::Result<(R, Touched)> + Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> anyhow::Result<(R, Change)> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
             let mut connection = inner.writer.lock().expect("writer lock");
             let transaction = connection.transaction()?;
-            let (result, touched) = change(&transaction)?;
+            let (result, done) = change(&transaction)?;
             transaction.commit()?;
             inner
                 .read_model
                 .write()
                 .expect("read model lock")
-                .refresh(&connection, &touched)?;
+                .apply(done);
             Ok(result)
         })
         .await?
@@ -196,7 +197,7 @@ impl Store {
                  DELETE FROM sqlite_sequence WHERE name IN ('attempts', 'events', 'endpoints');",
             )?;
             inner.epoch.fetch_add(1, AtomicOrdering::SeqCst);
-            Ok(((), Touched::All))
+            Ok(((), Change::Cleared))
         })
         .await
     }
@@ -231,13 +232,4 @@ fn migrate(connection: &mut Connection) -> anyhow::Result<bool> {
             "the database has schema version {other}; this server knows version {SCHEMA_VERSION}"
         ),
     }
-}
-
-/// `?, ?, ?` for `n` values.
-fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
-}
-
-fn to_u64(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or_default()
 }

@@ -1,16 +1,17 @@
 //! Every endpoint in memory, in each single-field order the list offers, so that a list page costs the
 //! page and not the offset: SQLite's `OFFSET` walks every skipped row, which at 10,000 endpoints costs
-//! more than the rest of the request. SQLite stays the truth: the model is loaded from it on open and
-//! refreshed from it after every commit that touches endpoints, while the writer lock is still held, so
-//! it changes in commit order and before the request that made the change is answered.
+//! more than the rest of the request. SQLite stays the truth: the model is loaded from it on open, and
+//! after every commit that changes endpoints it is handed the rows that commit wrote, while the writer
+//! lock is still held, so it changes in commit order and before the request that made the change is
+//! answered.
 
 use std::{collections::HashMap, sync::Arc};
 
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::Connection;
 use serde_json::value::RawValue;
 use webhook_api::{Endpoint, EndpointSortField, Ordering};
 
-use super::endpoints::{ENDPOINT_COLUMNS, attach_subscriptions, endpoint_from_row};
+use super::rows::{self, EndpointRow};
 use crate::clock::Micros;
 
 /// One order: (key, id) ascending; read backwards for descending (ties then go by id descending too).
@@ -32,42 +33,44 @@ struct Cached {
     updated_at: Micros,
 }
 
-/// Which endpoints a commit changed.
-pub enum Touched {
-    One(i64),
-    All,
+/// What a commit did to the endpoints.
+pub enum Change {
+    /// Nothing (the endpoint to change did not exist).
+    None,
+    /// Created or changed: the row as the commit left it.
+    Saved(EndpointRow),
+    Deleted(i64),
+    /// Every endpoint is gone (a reset).
+    Cleared,
 }
 
 impl ReadModel {
     pub fn load(connection: &Connection) -> anyhow::Result<Self> {
         let mut model = Self::default();
-        model.reload_all(connection)?;
+        for row in rows::all_endpoints(connection)? {
+            model.insert(row);
+        }
         Ok(model)
     }
 
-    pub fn refresh(&mut self, connection: &Connection, touched: &Touched) -> anyhow::Result<()> {
-        match touched {
-            Touched::All => self.reload_all(connection),
-            Touched::One(id) => {
-                self.remove(*id);
-                let loaded = load(connection, Some(*id))?;
-                for (endpoint, created_at, updated_at) in loaded {
-                    self.insert(endpoint, created_at, updated_at);
-                }
-                Ok(())
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::None => {}
+            Change::Saved(row) => {
+                self.remove(row.endpoint.id as i64);
+                self.insert(row);
             }
+            Change::Deleted(id) => self.remove(id),
+            Change::Cleared => *self = Self::default(),
         }
     }
 
-    fn reload_all(&mut self, connection: &Connection) -> anyhow::Result<()> {
-        *self = Self::default();
-        for (endpoint, created_at, updated_at) in load(connection, None)? {
-            self.insert(endpoint, created_at, updated_at);
-        }
-        Ok(())
-    }
-
-    fn insert(&mut self, endpoint: Endpoint, created_at: Micros, updated_at: Micros) {
+    fn insert(&mut self, row: EndpointRow) {
+        let EndpointRow {
+            endpoint,
+            created_at,
+            updated_at,
+        } = row;
         let id = endpoint.id as i64;
         insert_sorted(&mut self.by_created_at, (created_at, id));
         insert_sorted(&mut self.by_updated_at, (updated_at, id));
@@ -144,30 +147,4 @@ fn remove_sorted(order: &mut Order, key: (i64, i64)) {
     if let Ok(at) = order.binary_search(&key) {
         order.remove(at);
     }
-}
-
-/// Endpoints with their raw times: one, or all.
-fn load(
-    connection: &Connection,
-    id: Option<i64>,
-) -> anyhow::Result<Vec<(Endpoint, Micros, Micros)>> {
-    let filter = if id.is_some() { "WHERE id = ?" } else { "" };
-    let sql = format!("SELECT {ENDPOINT_COLUMNS}, created_at, updated_at FROM endpoints {filter}");
-    let mut statement = connection.prepare_cached(&sql)?;
-    let rows = statement.query_map(params_from_iter(id.iter()), |row| {
-        Ok((endpoint_from_row(row)?, row.get(7)?, row.get(8)?))
-    })?;
-    let loaded: Vec<(Endpoint, Micros, Micros)> = rows.collect::<Result<_, _>>()?;
-    let (mut endpoints, times): (Vec<Endpoint>, Vec<(Micros, Micros)>) = loaded
-        .into_iter()
-        .map(|(endpoint, created, updated)| (endpoint, (created, updated)))
-        .unzip();
-    for chunk in endpoints.chunks_mut(500) {
-        attach_subscriptions(connection, chunk)?;
-    }
-    Ok(endpoints
-        .into_iter()
-        .zip(times)
-        .map(|(endpoint, (created, updated))| (endpoint, created, updated))
-        .collect())
 }
