@@ -17,9 +17,8 @@ use std::{
 
 use axum::{Router, body::Bytes, extract::State, routing::post};
 use mock_server::{
-    AppState, Config,
-    delivery::{Limits, Sender, Worker},
-    mock::emit_event,
+    AppState, Config, clock,
+    delivery::{Limits, Recipients, Sender, Worker},
 };
 use tokio::{net::TcpListener, sync::oneshot};
 use tokio_util::sync::CancellationToken;
@@ -130,7 +129,7 @@ async fn main() -> anyhow::Result<()> {
     let body = mock_server::delivery::payload::serialize(
         1,
         "vote.created",
-        mock_server::clock::now(),
+        clock::now(),
         &webhook_api::catalog::example_data("vote.created").unwrap_or_default(),
     );
     println!("payload_bytes: {}", body.len());
@@ -170,21 +169,20 @@ async fn main() -> anyhow::Result<()> {
     //    and timed until the last attempt is committed (each try recorded, each delivery closed).
     let begun = Instant::now();
     for _ in 0..EVENTS {
-        emit_event(&state, "vote.created".to_owned(), None).await?;
+        state
+            .deliveries
+            .emit_event(
+                "vote.created".to_owned(),
+                None,
+                clock::now(),
+                Recipients::Subscribers,
+            )
+            .await?;
     }
     let produced = begun.elapsed();
     let all_received = receiver.expect(total);
     let begun = Instant::now();
-    tokio::spawn(
-        Worker::new(
-            state.store.clone(),
-            sender.clone(),
-            &state.config.retry_schedule.0,
-            state.deliveries.clone(),
-            limits,
-        )
-        .run(cancel.clone()),
-    );
+    tokio::spawn(Worker::new(&state.deliveries, sender.clone(), limits).run(cancel.clone()));
     all_received.await?;
     loop {
         let recorded = state.store.count_attempts().await?;

@@ -95,10 +95,9 @@ async fn resend_event(
         .confirm_fields_and_password(&user, &body, errors)
         .await?;
     state
-        .store
-        .enqueue_resends(id, vec![event.unwrap_or_default()])
+        .deliveries
+        .resend(id, vec![event.unwrap_or_default()])
         .await?;
-    state.deliveries.wake();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -164,10 +163,9 @@ async fn resend_events(
         .confirm_fields_and_password(&user, &body, errors)
         .await?;
     state
-        .store
-        .enqueue_resends(id, events.unwrap_or_default())
+        .deliveries
+        .resend(id, events.unwrap_or_default())
         .await?;
-    state.deliveries.wake();
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,7 +6,8 @@
 //! - [`session`] and [`auth`]: `/oauth/token/`, `/api/v2/user/me/`; accounts, tokens, the password
 //!   throttle, the route guard by role
 //! - [`mock`] and [`sink`]: `/__mock/` routes for development and tests; [`seed`]: the demo data
-//! - [`delivery`]: payloads, signed sends, the worker with retries; [`simulate`]: `--simulate RATE`
+//! - [`delivery`]: events to deliveries to tries (signed, sent, retried by the rule), the worker;
+//!   [`simulate`]: `--simulate RATE`
 //! - [`store`]: SQLite; [`error`] and [`extract`]: the contract's error bodies; [`pagination`]: lists
 //! - [`targets`]: which addresses deliveries may reach (`--block-private-targets`, `--resolve`)
 
@@ -59,7 +60,7 @@ pub use config::Config;
 
 use crate::{
     auth::Accounts,
-    delivery::{DeliveryQueue, Limits, Sender, Worker},
+    delivery::{Deliveries, Limits, RetryRule, Sender, Worker},
     sink::Sinks,
     store::Store,
     targets::Resolver,
@@ -74,7 +75,8 @@ pub struct Shared {
     pub store: Store,
     pub accounts: Accounts,
     pub sinks: Sinks,
-    pub deliveries: DeliveryQueue,
+    /// Emitting events and scheduling deliveries (each wakes the worker).
+    pub deliveries: Deliveries,
     /// Name resolution for deliveries, and the non-public address check of `--block-private-targets`.
     pub resolver: Resolver,
     /// `127.0.0.1:<port>`: the host of list links for a request without a `Host` header.
@@ -117,6 +119,10 @@ impl AppState {
             addr
         };
         let resolver = Resolver::new(&config.resolve, config.block_private_targets);
+        let deliveries = Deliveries::new(
+            opened.store.clone(),
+            RetryRule::new(&config.retry_schedule.0),
+        );
         Ok(Started {
             state: Self(Arc::new(Shared {
                 resolver,
@@ -124,7 +130,7 @@ impl AppState {
                 store: opened.store,
                 accounts,
                 sinks: Sinks::default(),
-                deliveries: DeliveryQueue::default(),
+                deliveries,
                 host: reachable.to_string(),
                 base_url: format!("http://{reachable}"),
                 openapi_json: OnceLock::new(),
@@ -269,10 +275,8 @@ pub async fn run(
     }
     let cancel = CancellationToken::new();
     let worker = Worker::new(
-        state.store.clone(),
+        &state.deliveries,
         Sender::new(state.config.delivery_timeout, state.resolver.clone())?,
-        &state.config.retry_schedule.0,
-        state.deliveries.clone(),
         Limits::default(),
     );
     let worker = tokio::spawn(worker.run(cancel.clone()));

@@ -9,7 +9,7 @@ use webhook_api::{
 
 use crate::{
     AppState, clock,
-    delivery::payload,
+    delivery::Recipients,
     error::{ApiResult, FieldErrors},
     extract::JsonObject,
     fields, seed,
@@ -52,38 +52,28 @@ async fn trigger_event(
         }
     };
     errors.into_result()?;
-    let created = emit_event(&state, event_type.unwrap_or_default(), data).await?;
-    Ok((StatusCode::CREATED, Json(created)))
-}
-
-/// Stores an event, fans it out and wakes the delivery worker.
-pub async fn emit_event(
-    state: &AppState,
-    event_type: String,
-    data: Option<Value>,
-) -> anyhow::Result<MockEventCreated> {
-    let data = data
-        .or_else(|| catalog::example_data(&event_type))
-        .unwrap_or_else(|| Value::Object(Default::default()));
-    let created_at = clock::now();
-    let name = event_type.clone();
-    let (event_id, endpoints) = state
-        .store
-        .create_event(event_type.clone(), created_at, move |id| {
-            payload::serialize(id, &name, created_at, &data)
-        })
+    let event = state
+        .deliveries
+        .emit_event(
+            event_type.unwrap_or_default(),
+            data,
+            clock::now(),
+            Recipients::Subscribers,
+        )
         .await?;
-    state.deliveries.wake();
-    Ok(MockEventCreated {
-        event_id: event_id as u64,
-        event_type,
-        created: clock::unix_seconds(created_at),
-        endpoints: endpoints.into_iter().map(|id| id as u64).collect(),
-    })
+    Ok((
+        StatusCode::CREATED,
+        Json(MockEventCreated {
+            event_id: event.id as u64,
+            event_type: event.event_type,
+            created: clock::unix_seconds(event.created_at),
+            endpoints: event.endpoints.into_iter().map(|id| id as u64).collect(),
+        }),
+    ))
 }
 
 /// Empties the store (ids start again; users and issued tokens stay), the sinks and the password
-/// throttle, then seeds the demo data if asked.
+/// throttle, then seeds the demo data if asked (its pending retries wake the delivery worker).
 #[utoipa::path(post, path = "/__mock/reset/", tag = "mock",
     request_body = MockReset,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
@@ -101,6 +91,5 @@ async fn reset(
     if seed {
         seed::populate(&state).await?;
     }
-    state.deliveries.wake();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,18 +1,21 @@
 //! Demo data for a fresh database (contract section 1): endpoints of a plausible community, all
 //! targeting this server's sink, and a few days of history with successful, failed and pending-retry
-//! attempts. The pending retries are real deliveries: the worker sends them when they come due.
+//! attempts. The history goes through the delivery code the worker uses (events, signed tries, the
+//! retry rule), with the seed's own clock and answers scripted instead of sent. The pending retries
+//! are real deliveries: the worker sends them when they come due.
 
 use std::time::Duration;
 
-use serde_json::Value;
-use webhook_api::{DeliveryError, bytes_literal, catalog, signature};
+use webhook_api::DeliveryError;
 
 use crate::{
-    AppState,
-    clock::{self, Micros},
-    delivery::payload,
+    AppState, clock,
+    delivery::{
+        Delivery, Recipients,
+        attempt::{Exchange, Posted, Transport},
+    },
     secrets::new_signing_secret,
-    store::{NewEndpoint, PastAttempt},
+    store::NewEndpoint,
 };
 
 struct DemoEndpoint {
@@ -115,27 +118,29 @@ const ENDPOINTS: &[DemoEndpoint] = &[
 enum Story {
     Delivered,
     /// Failed tries (with what answered), then success.
-    RecoveredAfter(&'static [Failure]),
+    RecoveredAfter(&'static [Reply]),
     /// Failed tries, the last of them waiting for its retry.
-    PendingRetry(&'static [Failure]),
-    /// Every try failed.
-    GaveUp(&'static [Failure]),
+    PendingRetry(&'static [Reply]),
+    /// Every try the retry rule allows failed like this.
+    GaveUp(Reply),
 }
 
+/// What the sink answered one try.
 #[derive(Clone, Copy)]
-enum Failure {
+enum Reply {
     Status(u16, &'static str),
     NoResponse(DeliveryError),
 }
 
-const BAD_GATEWAY: Failure = Failure::Status(
+const DELIVERED: Reply = Reply::Status(200, r#"{"success":true}"#);
+const BAD_GATEWAY: Reply = Reply::Status(
     502,
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n",
 );
-const LOCKED: Failure = Failure::Status(500, r#"{"error":"database is locked","retry":true}"#);
-const GONE: Failure = Failure::Status(404, "no_service");
-const TIMEOUT: Failure = Failure::NoResponse(DeliveryError::Timeout);
-const REFUSED: Failure = Failure::NoResponse(DeliveryError::ConnectionRefused);
+const LOCKED: Reply = Reply::Status(500, r#"{"error":"database is locked","retry":true}"#);
+const GONE: Reply = Reply::Status(404, "no_service");
+const TIMEOUT: Reply = Reply::NoResponse(DeliveryError::Timeout);
+const REFUSED: Reply = Reply::NoResponse(DeliveryError::ConnectionRefused);
 
 /// The history: (minutes ago, event type, story) per endpoint, by sink name.
 fn history(sink: &str) -> Vec<(i64, &'static str, Story)> {
@@ -187,11 +192,7 @@ fn history(sink: &str) -> Vec<(i64, &'static str, Story)> {
             (20, "user.score_updated", Delivered),
         ],
         "slack" => vec![
-            (
-                4 * 1440,
-                "post.deleted",
-                GaveUp(&[GONE, GONE, GONE, GONE, GONE, GONE]),
-            ),
+            (4 * 1440, "post.deleted", GaveUp(GONE)),
             (1440 + 200, "connection_request.created", Delivered),
             (300, "comment.deleted", Delivered),
             (3, "discussion.deleted", PendingRetry(&[REFUSED])),
@@ -205,159 +206,128 @@ fn history(sink: &str) -> Vec<(i64, &'static str, Story)> {
     }
 }
 
+impl Story {
+    /// The answers to its tries in order, for at most `most` tries.
+    fn replies(&self, most: usize) -> Vec<Reply> {
+        match self {
+            Self::Delivered => vec![DELIVERED],
+            Self::RecoveredAfter(failures) => [*failures, &[DELIVERED]].concat(),
+            Self::PendingRetry(failures) => failures.to_vec(),
+            Self::GaveUp(failure) => vec![*failure; most],
+        }
+    }
+}
+
+/// The seed's transport: the scripted reply, taking the scripted time.
+struct Scripted {
+    reply: Reply,
+    duration_ms: u64,
+}
+
+impl Transport for Scripted {
+    async fn post(&self, _: &Delivery, _: &str) -> Posted {
+        let exchange = match self.reply {
+            Reply::Status(status, body) => Exchange::Answered {
+                status,
+                body: body.as_bytes().to_vec(),
+                error: None,
+            },
+            Reply::NoResponse(error) => Exchange::NoResponse(error),
+        };
+        Posted {
+            exchange,
+            duration_ms: self.duration_ms,
+        }
+    }
+}
+
 /// Fills an empty store with the demo data; endpoints target `state.base_url`'s sink.
 pub async fn populate(state: &AppState) -> anyhow::Result<()> {
     let now = clock::now();
     let minute = clock::micros(Duration::from_secs(60));
-    let schedule: Vec<Micros> = state
-        .config
-        .retry_schedule
-        .0
-        .iter()
-        .copied()
-        .map(clock::micros)
-        .collect();
+    let rule = state.deliveries.retry_rule().clone();
     let mut jitter = Jitter(0x5eed);
     for demo in ENDPOINTS {
         let created_at = now - demo.days_ago * 1440 * minute;
+        let target = format!("{}/__mock/sink/{}/", state.base_url, demo.sink);
+        let signing_secret = new_signing_secret();
         let endpoint = state
             .store
             .create_endpoint_at(
                 NewEndpoint {
-                    target: format!("{}/__mock/sink/{}/", state.base_url, demo.sink),
+                    target: target.clone(),
                     description: demo.description.to_owned(),
                     is_active: demo.is_active,
                     ssl_cert_verification: demo.ssl_cert_verification,
                     event_types: demo.events.iter().map(|t| (*t).to_owned()).collect(),
-                    signing_secret: new_signing_secret(),
+                    signing_secret: signing_secret.clone(),
                 },
                 created_at,
             )
             .await?;
         let endpoint_id = endpoint.id as i64;
-        let secret = state
-            .store
-            .signing_secret(endpoint_id)
-            .await?
-            .unwrap_or_default();
         for (minutes_ago, event_type, story) in history(demo.sink) {
             let event_at = now - minutes_ago * minute - jitter.next(minute);
-            let data = catalog::example_data(event_type).unwrap_or(Value::Null);
-            let event_id = state
-                .store
-                .create_past_event(
+            let event = state
+                .deliveries
+                .emit_event(
                     event_type.to_owned(),
+                    None,
                     event_at,
-                    vec![endpoint_id],
-                    move |id| payload::serialize(id, event_type, event_at, &data),
+                    Recipients::Endpoints(vec![endpoint_id]),
                 )
                 .await?;
-            let body = state.store.event_payload(event_id).await?;
-            let (failures, ending) = match &story {
-                Story::Delivered => (&[][..], Ending::Success),
-                Story::RecoveredAfter(failures) => (*failures, Ending::Success),
-                Story::PendingRetry(failures) => (*failures, Ending::Pending),
-                Story::GaveUp(failures) => (*failures, Ending::Exhausted),
+            let mut delivery = Delivery {
+                endpoint_id,
+                event_id: event.id,
+                try_number: 1,
+                retries: true,
+                target: target.clone(),
+                signing_secret: signing_secret.clone(),
+                ssl_cert_verification: demo.ssl_cert_verification,
+                payload: event.payload,
             };
+            let replies = story.replies(rule.most_tries());
+            let pending = matches!(story, Story::PendingRetry(_));
             let mut attempts = Vec::new();
             let mut sent_at = event_at + 200_000 + jitter.next(400_000);
-            for (index, failure) in failures.iter().enumerate() {
-                let last = index + 1 == failures.len();
-                let delay = schedule.get(index).copied();
-                let next_retry = match (delay, ending) {
-                    (None, _) => None,
-                    (Some(_), Ending::Exhausted) if last => None,
-                    (Some(delay), Ending::Pending) if last => {
-                        // Sent a while ago, its retry still ahead.
-                        sent_at = sent_at.max(now - delay / 3 - jitter.next(delay / 3 + 1));
-                        Some(sent_at + delay)
-                    }
-                    (Some(delay), _) => Some(sent_at + delay),
-                };
-                let duration_ms = match failure {
-                    Failure::NoResponse(DeliveryError::Timeout) => 10_000,
-                    Failure::NoResponse(_) => 2 + jitter.next(6) as u64,
-                    Failure::Status(..) => 80 + jitter.next(900) as u64,
-                };
-                attempts.push(past_attempt(
-                    endpoint_id,
-                    event_id,
-                    &secret,
-                    &body,
-                    sent_at,
-                    *failure,
-                    duration_ms,
-                    next_retry,
-                ));
-                if last && matches!(ending, Ending::Pending) {
-                    state
-                        .store
-                        .schedule_retry(
-                            endpoint_id,
-                            event_id,
-                            index as u32 + 2,
-                            next_retry.unwrap_or(now),
-                        )
-                        .await?;
+            for (index, reply) in replies.iter().enumerate() {
+                let last = index + 1 == replies.len();
+                if last
+                    && pending
+                    && let Some(delay) = rule.delay_after(delivery.try_number)
+                {
+                    // Sent a while ago, its retry still ahead.
+                    sent_at = sent_at.max(now - delay / 3 - jitter.next(delay / 3 + 1));
                 }
-                sent_at = next_retry.unwrap_or(sent_at) + jitter.next(900_000);
+                let duration_ms = match reply {
+                    Reply::NoResponse(DeliveryError::Timeout) => 10_000,
+                    Reply::NoResponse(_) => 2 + jitter.next(6) as u64,
+                    Reply::Status(200..=299, _) => 35 + jitter.next(260) as u64,
+                    Reply::Status(..) => 80 + jitter.next(900) as u64,
+                };
+                let script = Scripted {
+                    reply: *reply,
+                    duration_ms,
+                };
+                let attempt = delivery.try_once(sent_at, &script, &rule).await;
+                let next_retry = attempt.next_retry;
+                attempts.push(attempt);
+                let Some(due_at) = next_retry else {
+                    break;
+                };
+                delivery.try_number += 1;
+                sent_at = due_at + jitter.next(900_000);
             }
-            if matches!(ending, Ending::Success) {
-                attempts.push(PastAttempt {
-                    endpoint_id,
-                    event_id,
-                    sent_at,
-                    signature_header: signature::header_value(&secret, sent_at / 1_000_000, &body),
-                    response_code: Some(200),
-                    response_body: Some(bytes_literal::encode(br#"{"success":true}"#)),
-                    error: None,
-                    duration_ms: 35 + jitter.next(260) as u64,
-                    next_retry: None,
-                });
+            let retry_due = attempts.last().and_then(|attempt| attempt.next_retry);
+            state.store.record_attempts(attempts).await?;
+            // A story that ends waiting for a retry leaves it to the worker.
+            if let Some(due_at) = retry_due {
+                state.deliveries.schedule(&delivery, due_at).await?;
             }
-            state.store.record_past_attempts(attempts).await?;
         }
     }
     Ok(())
-}
-
-#[derive(Clone, Copy)]
-enum Ending {
-    Success,
-    Pending,
-    Exhausted,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn past_attempt(
-    endpoint_id: i64,
-    event_id: i64,
-    secret: &str,
-    body: &[u8],
-    sent_at: Micros,
-    failure: Failure,
-    duration_ms: u64,
-    next_retry: Option<Micros>,
-) -> PastAttempt {
-    let (response_code, response_body, error) = match failure {
-        Failure::Status(code, text) => (
-            Some(code),
-            Some(bytes_literal::encode(text.as_bytes())),
-            None,
-        ),
-        Failure::NoResponse(error) => (None, None, Some(error)),
-    };
-    PastAttempt {
-        endpoint_id,
-        event_id,
-        sent_at,
-        signature_header: signature::header_value(secret, sent_at / 1_000_000, body),
-        response_code,
-        response_body,
-        error,
-        duration_ms,
-        next_retry,
-    }
 }
 
 /// A tiny deterministic generator, so the demo history looks irregular but is the same every time.

@@ -7,7 +7,7 @@ use rand::{Rng, seq::IndexedRandom};
 use tokio_util::sync::CancellationToken;
 use webhook_api::catalog;
 
-use crate::{AppState, mock::emit_event};
+use crate::{AppState, clock, delivery::Recipients};
 
 pub async fn run(state: AppState, rate: f64, cancel: CancellationToken) {
     let mean_gap = Duration::from_secs_f64(1.0 / rate);
@@ -34,7 +34,11 @@ pub async fn run(state: AppState, rate: f64, cancel: CancellationToken) {
                     .expect("the catalog is not empty"))
                 .to_owned()
             });
-        if let Err(error) = emit_event(&state, event_type, None).await {
+        let emitted = state
+            .deliveries
+            .emit_event(event_type, None, clock::now(), Recipients::Subscribers)
+            .await;
+        if let Err(error) = emitted {
             tracing::error!(error = format!("{error:#}"), "simulated event failed");
         }
     }

@@ -1,25 +1,162 @@
-//! Delivering events: the payload format, one signed try ([`sender`]), and the worker that claims due
-//! deliveries from the store, sends them concurrently and records every try ([`worker`]).
+//! Delivering events, in the order an event travels: [`Deliveries::emit_event`] writes its payload
+//! ([`payload`]) and fans it out to its subscribers; the [`worker`] claims the deliveries that are
+//! due and makes each try ([`attempt`]: signed, sent by the HTTP [`sender`], followed by the next
+//! retry the [`retry`] rule gives a failure); the store records what it is told.
 
+pub mod attempt;
 pub mod payload;
+pub mod retry;
 pub mod sender;
 mod worker;
 
 use std::sync::Arc;
 
+use serde_json::Value;
 use tokio::sync::Notify;
+use webhook_api::catalog;
 
+use crate::{
+    clock::{self, Micros},
+    store::{DeliveryPlan, Fanout, NewEvent, Store},
+};
+
+pub use attempt::{Delivery, TryRecord};
+pub use retry::RetryRule;
 pub use sender::Sender;
 pub use worker::{Limits, Worker};
 
-/// Tells the worker that something may have become due (an event, a resend, a reset).
+/// Tells the worker that a delivery may have come due earlier than it planned for.
 #[derive(Clone, Default)]
-pub struct DeliveryQueue {
-    wake: Arc<Notify>,
+pub struct WakeUp(Arc<Notify>);
+
+impl WakeUp {
+    fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    async fn woken(&self) {
+        self.0.notified().await;
+    }
 }
 
-impl DeliveryQueue {
-    pub fn wake(&self) {
-        self.wake.notify_one();
+/// The delivery domain as the API, the simulation and the seed use it: each call that schedules a
+/// delivery stores it and wakes the worker.
+#[derive(Clone)]
+pub struct Deliveries {
+    store: Store,
+    wake_up: WakeUp,
+    retry_rule: RetryRule,
+}
+
+/// Which endpoints an event goes to.
+pub enum Recipients {
+    /// Every active endpoint subscribed to its type, each tried at once and retried by the rule.
+    Subscribers,
+    /// These endpoints, with nothing scheduled: the caller makes the tries itself (the seed).
+    Endpoints(Vec<i64>),
+}
+
+/// An event as stored.
+pub struct EmittedEvent {
+    pub id: i64,
+    pub event_type: String,
+    pub created_at: Micros,
+    /// The bytes every try sends.
+    pub payload: Vec<u8>,
+    /// The endpoints it was fanned out to.
+    pub endpoints: Vec<i64>,
+}
+
+impl Deliveries {
+    pub fn new(store: Store, retry_rule: RetryRule) -> Self {
+        Self {
+            store,
+            wake_up: WakeUp::default(),
+            retry_rule,
+        }
+    }
+
+    pub fn retry_rule(&self) -> &RetryRule {
+        &self.retry_rule
+    }
+
+    /// Stores an event of `event_type` created at `created_at`, with `data` (the catalog's example
+    /// when `None`), and fans it out to `recipients`.
+    pub async fn emit_event(
+        &self,
+        event_type: String,
+        data: Option<Value>,
+        created_at: Micros,
+        recipients: Recipients,
+    ) -> anyhow::Result<EmittedEvent> {
+        let data = data
+            .or_else(|| catalog::example_data(&event_type))
+            .unwrap_or_else(|| Value::Object(Default::default()));
+        let first_try = DeliveryPlan {
+            try_number: 1,
+            retries: true,
+            due_at: created_at,
+        };
+        // The payload carries the event's id, so the id comes first; a reset before the write
+        // voids it, and the event is written again with an id of the new generation.
+        loop {
+            let id = self.store.reserve_event_id();
+            let payload = payload::serialize(id.id, &event_type, created_at, &data);
+            let fanout = match &recipients {
+                Recipients::Subscribers => Fanout::Subscribers(first_try),
+                Recipients::Endpoints(endpoints) => Fanout::Endpoints(endpoints.clone()),
+            };
+            let stored = self
+                .store
+                .create_event(NewEvent {
+                    id,
+                    event_type: event_type.clone(),
+                    created_at,
+                    payload: payload.clone(),
+                    fanout,
+                })
+                .await?;
+            let Some(endpoints) = stored else {
+                continue;
+            };
+            if matches!(recipients, Recipients::Subscribers) && !endpoints.is_empty() {
+                self.wake_up.wake();
+            }
+            return Ok(EmittedEvent {
+                id: id.id,
+                event_type,
+                created_at,
+                payload,
+                endpoints,
+            });
+        }
+    }
+
+    /// One immediate try of each event to the endpoint, without retries (resend).
+    pub async fn resend(&self, endpoint_id: i64, event_ids: Vec<i64>) -> anyhow::Result<()> {
+        let plan = DeliveryPlan {
+            try_number: 1,
+            retries: false,
+            due_at: clock::now(),
+        };
+        self.store
+            .enqueue_deliveries(endpoint_id, event_ids, plan)
+            .await?;
+        self.wake_up.wake();
+        Ok(())
+    }
+
+    /// Schedules `delivery`'s try at `due_at`, retried by the rule (the seed's pending retries).
+    pub async fn schedule(&self, delivery: &Delivery, due_at: Micros) -> anyhow::Result<()> {
+        let plan = DeliveryPlan {
+            try_number: delivery.try_number,
+            retries: delivery.retries,
+            due_at,
+        };
+        self.store
+            .enqueue_deliveries(delivery.endpoint_id, vec![delivery.event_id], plan)
+            .await?;
+        self.wake_up.wake();
+        Ok(())
     }
 }

@@ -1,17 +1,14 @@
-//! One delivery try: a signed `POST` to the endpoint's target, bounded by the timeout, its outcome
-//! classified for the attempt row.
+//! The HTTP transport of a try: a signed `POST` to the endpoint's target, bounded by the timeout, what
+//! came back (or why nothing did) classified for the attempt.
 
 use std::{error::Error as _, sync::Arc, time::Duration};
 
 use reqwest::{Client, header, redirect};
 use tokio::time::Instant;
-use webhook_api::{DeliveryError, bytes_literal, signature};
+use webhook_api::{DeliveryError, signature};
 
-use crate::{
-    clock,
-    store::{DueDelivery, TryRecord},
-    targets::{self, Refusal, Resolver},
-};
+use super::attempt::{Delivery, Exchange, Posted, Transport};
+use crate::targets::{self, Refusal, Resolver};
 
 /// The most of a response body an attempt keeps [platform].
 pub const RESPONSE_BODY_LIMIT: usize = 20_000;
@@ -53,7 +50,7 @@ impl Sender {
     }
 
     /// A target whose URL holds a non-public address (no resolver sees those), when refusing them.
-    fn refusal(&self, delivery: &DueDelivery) -> Option<Refusal> {
+    fn refusal(&self, delivery: &Delivery) -> Option<Refusal> {
         if self.block_private {
             targets::refuse_without_lookup(&delivery.target)
         } else {
@@ -65,15 +62,10 @@ impl Sender {
     pub fn client(&self) -> &Client {
         &self.verifying
     }
+}
 
-    /// Sends one try, signed afresh now, and says what happened.
-    pub async fn send(&self, delivery: &DueDelivery, epoch: u64) -> TryRecord {
-        let sent_at = clock::now();
-        let signature_header = signature::header_value(
-            &delivery.signing_secret,
-            sent_at.div_euclid(1_000_000),
-            &delivery.payload,
-        );
+impl Transport for Sender {
+    async fn post(&self, delivery: &Delivery, signature_header: &str) -> Posted {
         let client = if delivery.ssl_cert_verification {
             &self.verifying
         } else {
@@ -81,7 +73,7 @@ impl Sender {
         };
         let started = Instant::now();
         let deadline = started + self.timeout;
-        let outcome = match self.refusal(delivery) {
+        let exchange = match self.refusal(delivery) {
             Some(refusal) => {
                 tracing::warn!(
                     endpoint_id = delivery.endpoint_id,
@@ -90,48 +82,18 @@ impl Sender {
                 );
                 Exchange::NoResponse(DeliveryError::Other)
             }
-            None => exchange(client, delivery, &signature_header, deadline).await,
+            None => exchange(client, delivery, signature_header, deadline).await,
         };
-        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let (response_code, response_body, error) = match outcome {
-            Exchange::Answered {
-                status,
-                body,
-                error,
-            } => (Some(status), Some(bytes_literal::encode(&body)), error),
-            Exchange::NoResponse(error) => (None, None, Some(error)),
-        };
-        let succeeded =
-            error.is_none() && response_code.is_some_and(|code| (200..300).contains(&code));
-        TryRecord {
-            delivery_id: delivery.id,
-            endpoint_id: delivery.endpoint_id,
-            event_id: delivery.event_id,
-            epoch,
-            sent_at,
-            signature_header,
-            response_code,
-            response_body,
-            error,
-            duration_ms,
-            succeeded,
+        Posted {
+            exchange,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         }
     }
 }
 
-enum Exchange {
-    Answered {
-        status: u16,
-        body: Vec<u8>,
-        /// The body did not arrive in time.
-        error: Option<DeliveryError>,
-    },
-    NoResponse(DeliveryError),
-}
-
 async fn exchange(
     client: &Client,
-    delivery: &DueDelivery,
+    delivery: &Delivery,
     signature_header: &str,
     deadline: Instant,
 ) -> Exchange {

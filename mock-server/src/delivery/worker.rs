@@ -1,19 +1,19 @@
-//! The delivery worker: a loop that claims due deliveries, sends them (bounded overall and per endpoint,
-//! so one slow or dead endpoint cannot hold up the others), records each try and what follows it in the
-//! store, and on cancellation stops claiming and drains what is in flight.
+//! The delivery worker: a loop that claims due deliveries, makes each try (bounded overall and per
+//! endpoint, so one slow or dead endpoint cannot hold up the others), has the store record it with the
+//! retry that follows it, and on cancellation stops claiming and drains what is in flight.
 //!
 //! The store is the truth: a delivery stays in its table until the try that ends it is recorded, so
 //! after a crash every due delivery is sent again (at least once). What is in flight is known only here.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::{DeliveryQueue, Sender};
+use super::{Deliveries, RetryRule, Sender, WakeUp};
 use crate::{
     clock::{self, Micros},
-    store::{Store, TryRecord},
+    store::{FinishedTry, Store},
 };
 
 /// How many tries may be in flight.
@@ -42,29 +42,24 @@ const STORE_ERROR_PAUSE: Duration = Duration::from_secs(1);
 pub struct Worker {
     store: Store,
     sender: Sender,
-    retry_schedule: Arc<Vec<Micros>>,
-    queue: DeliveryQueue,
+    retry_rule: RetryRule,
+    wake_up: WakeUp,
     limits: Limits,
     in_flight: HashMap<i64, i64>,
     busy_endpoints: HashMap<i64, usize>,
-    done_tx: mpsc::UnboundedSender<TryRecord>,
-    done_rx: mpsc::UnboundedReceiver<TryRecord>,
+    done_tx: mpsc::UnboundedSender<FinishedTry>,
+    done_rx: mpsc::UnboundedReceiver<FinishedTry>,
 }
 
 impl Worker {
-    pub fn new(
-        store: Store,
-        sender: Sender,
-        retry_schedule: &[Duration],
-        queue: DeliveryQueue,
-        limits: Limits,
-    ) -> Self {
+    /// A worker for what `deliveries` schedules, sending with `sender`.
+    pub fn new(deliveries: &Deliveries, sender: Sender, limits: Limits) -> Self {
         let (done_tx, done_rx) = mpsc::unbounded_channel();
         Self {
-            store,
+            store: deliveries.store.clone(),
             sender,
-            retry_schedule: Arc::new(retry_schedule.iter().copied().map(clock::micros).collect()),
-            queue,
+            retry_rule: deliveries.retry_rule.clone(),
+            wake_up: deliveries.wake_up.clone(),
             limits,
             in_flight: HashMap::new(),
             busy_endpoints: HashMap::new(),
@@ -75,7 +70,7 @@ impl Worker {
 
     /// Runs until `cancel` fires and every try in flight is recorded.
     pub async fn run(mut self, cancel: CancellationToken) {
-        let wake = Arc::clone(&self.queue.wake);
+        let wake_up = self.wake_up.clone();
         let mut stopping = false;
         loop {
             let next_due = if stopping {
@@ -100,7 +95,7 @@ impl Worker {
                     tracing::info!(in_flight = self.in_flight.len(), "delivery worker draining");
                 }
                 Some(first) = self.done_rx.recv() => self.record(first).await,
-                () = wake.notified(), if !stopping => {}
+                () = wake_up.woken(), if !stopping => {}
                 () = tokio::time::sleep(wait), if !stopping => {}
             }
             if stopping && self.in_flight.is_empty() {
@@ -144,14 +139,22 @@ impl Worker {
                 .filter(|delivery| !self.in_flight.contains_key(&delivery.id))
                 .take(room)
                 .collect();
-            for delivery in claimed {
-                self.in_flight.insert(delivery.id, endpoint_id);
+            for due in claimed {
+                self.in_flight.insert(due.id, endpoint_id);
                 *self.busy_endpoints.entry(endpoint_id).or_default() += 1;
                 let sender = self.sender.clone();
+                let retry_rule = self.retry_rule.clone();
                 let done = self.done_tx.clone();
                 tokio::spawn(async move {
-                    let record = sender.send(&delivery, epoch).await;
-                    let _ = done.send(record);
+                    let attempt = due
+                        .delivery
+                        .try_once(clock::now(), &sender, &retry_rule)
+                        .await;
+                    let _ = done.send(FinishedTry {
+                        delivery_id: due.id,
+                        epoch,
+                        attempt,
+                    });
                 });
             }
         }
@@ -159,20 +162,20 @@ impl Worker {
     }
 
     /// Records `first` and whatever else has finished, in one transaction.
-    async fn record(&mut self, first: TryRecord) {
+    async fn record(&mut self, first: FinishedTry) {
         let mut batch = vec![first];
         while batch.len() < RECORD_BATCH {
             match self.done_rx.try_recv() {
-                Ok(record) => batch.push(record),
+                Ok(finished) => batch.push(finished),
                 Err(_) => break,
             }
         }
-        let finished: Vec<i64> = batch.iter().map(|record| record.delivery_id).collect();
-        if let Err(error) = self
-            .store
-            .record_tries(batch, Arc::clone(&self.retry_schedule))
-            .await
-        {
+        let recorded_at = clock::now();
+        for finished in &mut batch {
+            finished.attempt.recorded_at = recorded_at;
+        }
+        let finished: Vec<i64> = batch.iter().map(|finished| finished.delivery_id).collect();
+        if let Err(error) = self.store.record_tries(batch).await {
             // The deliveries stay due in the store and are sent again: a duplicate, never a loss.
             tracing::error!(error = format!("{error:#}"), "recording attempts failed");
         }

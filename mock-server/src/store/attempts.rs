@@ -1,26 +1,12 @@
 //! Attempts: the recorded tries of delivering an event to an endpoint.
 
 use rusqlite::params;
-use webhook_api::{Attempt, AttemptSortField, DeliveryError, Ordering, SortField};
+use webhook_api::{Attempt, AttemptSortField, Ordering, SortField};
 
 use super::{
     PageWindow, Store,
     rows::{ATTEMPT_COLUMNS, attempt_from_row, to_u64},
 };
-use crate::clock::{self, Micros};
-
-/// A try that happened before the server started (the seed's history).
-pub struct PastAttempt {
-    pub endpoint_id: i64,
-    pub event_id: i64,
-    pub sent_at: Micros,
-    pub signature_header: String,
-    pub response_code: Option<u16>,
-    pub response_body: Option<String>,
-    pub error: Option<DeliveryError>,
-    pub duration_ms: u64,
-    pub next_retry: Option<Micros>,
-}
 
 /// The `ORDER BY` of an attempts page.
 pub struct AttemptOrderingSql(String);
@@ -89,34 +75,6 @@ impl Store {
                 .prepare_cached("SELECT count(*) FROM attempts")?
                 .query_row([], |row| row.get(0))?;
             Ok(to_u64(count))
-        })
-        .await
-    }
-
-    /// Records tries that happened in the past, as they were (the seed's history).
-    pub async fn record_past_attempts(&self, attempts: Vec<PastAttempt>) -> anyhow::Result<()> {
-        self.write(move |tx, _| {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO attempts (endpoint_id, event_id, created_at, sent_at, signature_header,
-                   response_code, response_body, error, duration_ms, next_retry)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )?;
-            for attempt in attempts {
-                insert.execute(params![
-                    attempt.endpoint_id,
-                    attempt.event_id,
-                    attempt.sent_at
-                        + clock::micros(std::time::Duration::from_millis(attempt.duration_ms)),
-                    attempt.sent_at,
-                    attempt.signature_header,
-                    attempt.response_code,
-                    attempt.response_body,
-                    attempt.error.map(DeliveryError::as_str),
-                    attempt.duration_ms as i64,
-                    attempt.next_retry,
-                ])?;
-            }
-            Ok(())
         })
         .await
     }

@@ -14,17 +14,17 @@ mod tokens;
 
 use std::sync::{
     Arc, Mutex, RwLock,
-    atomic::{AtomicU64, Ordering as AtomicOrdering},
+    atomic::{AtomicI64, AtomicU64, Ordering as AtomicOrdering},
 };
 
 use anyhow::Context;
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
 use tokio::sync::Semaphore;
 
 use self::read_model::{Change, ReadModel};
 
-pub use attempts::{AttemptOrderingSql, PastAttempt};
-pub use deliveries::{DueDelivery, TryRecord};
+pub use attempts::AttemptOrderingSql;
+pub use deliveries::{DeliveryPlan, DueDelivery, EventId, Fanout, FinishedTry, NewEvent};
 pub use endpoints::{EndpointChanges, NewEndpoint};
 pub use tokens::StoredToken;
 
@@ -43,8 +43,11 @@ struct Inner {
     readers: Option<ReaderPool>,
     /// Every endpoint, for lists and lookups without SQL (see [`read_model`]).
     read_model: RwLock<ReadModel>,
-    /// Bumped by [`Store::reset`]: a delivery claimed before a reset must not be recorded after it.
+    /// Bumped by [`Store::reset`]: a delivery claimed before a reset must not be recorded after it,
+    /// nor an event whose id was reserved before it.
     epoch: AtomicU64,
+    /// The last event id handed out by [`Store::reserve_event_id`].
+    last_event_id: AtomicI64,
 }
 
 struct ReaderPool {
@@ -77,6 +80,7 @@ impl Store {
         configure(&writer, in_memory)?;
         let fresh = migrate(&mut writer)?;
         let read_model = ReadModel::load(&writer)?;
+        let last_event_id = last_event_id(&writer)?;
         let readers = if in_memory {
             None
         } else {
@@ -102,6 +106,7 @@ impl Store {
                     readers,
                     read_model: RwLock::new(read_model),
                     epoch: AtomicU64::new(0),
+                    last_event_id: AtomicI64::new(last_event_id),
                 }),
             },
             fresh,
@@ -196,6 +201,9 @@ impl Store {
                  DELETE FROM subscriptions; DELETE FROM events; DELETE FROM endpoints;
                  DELETE FROM sqlite_sequence WHERE name IN ('attempts', 'events', 'endpoints');",
             )?;
+            // Ids first, then the epoch: an id reserved in between is refused with the old epoch
+            // (see `reserve_event_id`), so no reservation from before the reset is ever written.
+            inner.last_event_id.store(0, AtomicOrdering::SeqCst);
             inner.epoch.fetch_add(1, AtomicOrdering::SeqCst);
             Ok(((), Change::Cleared))
         })
@@ -232,4 +240,13 @@ fn migrate(connection: &mut Connection) -> anyhow::Result<bool> {
             "the database has schema version {other}; this server knows version {SCHEMA_VERSION}"
         ),
     }
+}
+
+/// The highest event id ever given (AUTOINCREMENT keeps it even when the rows are gone).
+fn last_event_id(connection: &Connection) -> anyhow::Result<i64> {
+    let last: Option<i64> = connection
+        .prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'")?
+        .query_row([], |row| row.get(0))
+        .optional()?;
+    Ok(last.unwrap_or(0))
 }
