@@ -14,39 +14,25 @@ async fn on_an_endpoint_page(ctx: &Ctx, sink: &str) -> webhook_api::Endpoint {
     let endpoint = api
         .create_endpoint(&api.sink_url(sink), &["user.created", "user.updated"])
         .await;
-    ctx.goto(&format!("/endpoints/{}", endpoint.id)).await;
-    ctx.sign_in("admin", "admin").await;
-    ctx.find_text("main h1", &endpoint.target).await;
+    ctx.endpoint_detail().open(endpoint.id).await;
+    ctx.sign_in_page().sign_in("admin", "admin").await;
+    ctx.endpoint_detail().shown(&endpoint.target).await;
     endpoint
-}
-
-/// Waits for the attempt of `event_id` to show `text` (auto-refresh must be on).
-async fn attempt_row(ctx: &Ctx, event_id: u64, text: &str) {
-    ctx.find_texts(
-        ".attempts-table tbody tr",
-        &[&format!("· {event_id}"), text],
-    )
-    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_sign_in_page_passes_axe() {
     browser_test("axe-sign-in", |ctx| async move {
-        ctx.goto("/sign-in").await;
-        ctx.find("#sign-in-username").await;
+        let page = ctx.sign_in_page();
+        page.open().await;
         ctx.assert_accessible("sign-in").await;
 
-        ctx.type_into("#sign-in-username", "admin").await;
-        ctx.type_into("#sign-in-password", "wrong").await;
-        ctx.click("form button[type=submit]").await;
-        ctx.find_text(".form-error", "Wrong username or password.")
-            .await;
-        ctx.click_text("summary", "Another server").await;
-        ctx.type_into("#sign-in-server", "not a url").await;
+        page.submit_password("admin", "wrong").await;
+        page.error("Wrong username or password.").await;
+        page.type_server("not a url").await;
         ctx.assert_accessible("sign-in-errors").await;
 
-        ctx.click_text(".segmented label", "Access token").await;
-        ctx.find("#sign-in-token").await;
+        page.choose_token().await;
         ctx.assert_accessible("sign-in-token").await;
     })
     .await;
@@ -56,7 +42,7 @@ async fn the_sign_in_page_passes_axe() {
 async fn the_not_found_page_passes_axe() {
     browser_test("axe-not-found", |ctx| async move {
         ctx.goto("/no/such/page").await;
-        ctx.find_text("main h1", "Page not found").await;
+        ctx.shell().heading("Page not found").await;
         ctx.assert_accessible("not-found").await;
     })
     .await;
@@ -65,10 +51,12 @@ async fn the_not_found_page_passes_axe() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_admin_role_required_page_passes_axe() {
     browser_test("axe-forbidden", |ctx| async move {
-        ctx.goto("/endpoints").await;
+        ctx.endpoint_list().open("").await;
         ctx.wait_for_path("/sign-in?next=%2Fendpoints").await;
-        ctx.sign_in_with_token("dev-member-token").await;
-        ctx.find_text("main h1", "Admin role required").await;
+        ctx.sign_in_page()
+            .sign_in_with_token("dev-member-token")
+            .await;
+        ctx.shell().heading("Admin role required").await;
         ctx.assert_accessible("admin-role-required").await;
     })
     .await;
@@ -77,10 +65,10 @@ async fn the_admin_role_required_page_passes_axe() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_endpoint_table_and_its_delete_dialog_pass_axe() {
     browser_test("axe-endpoints", |ctx| async move {
-        let api = ctx.api();
+        let (api, list) = (ctx.api(), ctx.endpoint_list());
         api.reset(false).await;
-        ctx.sign_in("admin", "admin").await;
-        ctx.find_text(".empty-state h2", "No endpoints yet").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        list.empty("No endpoints yet").await;
         ctx.assert_accessible("endpoints-empty").await;
 
         // The demo data: active and inactive endpoints, verified and not, several pages.
@@ -89,26 +77,24 @@ async fn the_endpoint_table_and_its_delete_dialog_pass_axe() {
             api.create_endpoint(&format!("https://hooks{i}.example/in"), &["post.created"])
                 .await;
         }
-        ctx.goto("/endpoints?size=10").await;
-        ctx.find("tbody tr").await;
-        ctx.find_text(".pagination-summary", "1–10").await;
+        list.open("?size=10").await;
+        list.first_row().await;
+        list.summary("1–10").await;
         ctx.assert_accessible("endpoints").await;
 
-        ctx.type_into("#endpoint-search", "no-such-target").await;
-        ctx.find_text(".empty-state h2", "No match").await;
+        list.search("no-such-target").await;
+        list.empty("No match").await;
         ctx.assert_accessible("endpoints-no-match").await;
 
-        ctx.goto("/endpoints").await;
-        let delete = ctx.find("tbody button.danger-text").await;
-        ctx.click_element(delete, "the first delete button").await;
-        ctx.find_text("dialog[open] h2", "Delete this endpoint?")
-            .await;
+        list.open("").await;
+        list.delete_first().await;
+        ctx.dialog().titled("Delete this endpoint?").await;
         ctx.assert_accessible("delete-dialog").await;
 
         ctx.press("\u{E00C}").await;
-        ctx.wait_for_absence("dialog", None).await;
+        ctx.dialog().closed().await;
         ctx.phone_width().await;
-        ctx.find("tbody tr").await;
+        list.first_row().await;
         ctx.assert_accessible("endpoints-phone").await;
     })
     .await;
@@ -122,32 +108,27 @@ async fn the_endpoint_form_and_its_unsaved_changes_dialog_pass_axe() {
         let endpoint = api
             .create_endpoint(&api.sink_url("form"), &["comment.created"])
             .await;
-        ctx.sign_in("admin", "admin").await;
-        ctx.goto("/endpoints/new").await;
-        ctx.find(".picker-group").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let (form, dialog) = (ctx.endpoint_form(), ctx.dialog());
+        form.open_new().await;
         ctx.assert_accessible("create-form").await;
 
-        ctx.click_text("form button[type=submit]", "Create endpoint")
-            .await;
-        ctx.find("#endpoint-target-errors .field-error").await;
-        ctx.type_into("#endpoint-target", "ftp://not-http").await;
-        ctx.click("#endpoint-ssl").await;
-        ctx.find_text(".callout.warn", "Verification is off.").await;
-        ctx.type_into(".picker-filter input", "zzz").await;
-        ctx.find_text(".event-picker p.muted", "No event matches")
-            .await;
+        form.submit("Create endpoint").await;
+        form.target_has_error().await;
+        form.type_target("ftp://not-http").await;
+        form.toggle_ssl_verification().await;
+        form.ssl_warning().await;
+        form.filter_events("zzz").await;
+        form.no_event_matches().await;
         ctx.assert_accessible("create-form-errors").await;
 
-        ctx.click_text("header nav a", "Events").await;
-        ctx.find_text("dialog[open] h2", "Discard unsaved changes?")
-            .await;
+        ctx.shell().go_to("Events").await;
+        dialog.titled("Discard unsaved changes?").await;
         ctx.assert_accessible("unsaved-changes-dialog").await;
-        ctx.click_text("dialog[open] button", "Discard changes")
-            .await;
+        dialog.press("Discard changes").await;
         ctx.wait_for_path("/events").await;
 
-        ctx.goto(&format!("/endpoints/{}/edit", endpoint.id)).await;
-        ctx.find("input[value='comment.created']").await;
+        form.open_edit(endpoint.id, "comment.created").await;
         ctx.assert_accessible("edit-form").await;
     })
     .await;
@@ -157,44 +138,35 @@ async fn the_endpoint_form_and_its_unsaved_changes_dialog_pass_axe() {
 async fn the_endpoint_detail_and_the_signing_secret_dialogs_pass_axe() {
     browser_test("axe-detail", |ctx| async move {
         let endpoint = on_an_endpoint_page(&ctx, "detail").await;
-        ctx.find_text(".attempts .empty-state", "No attempts yet")
-            .await;
+        let (page, panel, dialog) = (ctx.endpoint_detail(), ctx.secret_panel(), ctx.dialog());
+        ctx.attempts().empty("No attempts yet").await;
         ctx.assert_accessible("detail").await;
 
-        ctx.click_text(".page-header button", "Deactivate").await;
-        ctx.find_text(".toast-text", "Endpoint deactivated").await;
-        ctx.find_text(".badges .badge", "Inactive").await;
+        page.action("Deactivate").await;
+        ctx.shell().toast("Endpoint deactivated").await;
+        page.badge("Inactive").await;
         ctx.assert_accessible("detail-inactive-with-toast").await;
 
-        ctx.click_text(".secret-panel button", "Reveal").await;
-        ctx.type_into("dialog[open] input[type=password]", "wrong")
-            .await;
-        ctx.click("dialog[open] button[type=submit]").await;
-        ctx.find_text("dialog[open] .field-error", "Invalid password.")
-            .await;
+        panel.reveal("wrong").await;
+        dialog.password_error("Invalid password.").await;
         ctx.assert_accessible("reveal-dialog").await;
-        ctx.type_into("dialog[open] input[type=password]", "admin")
-            .await;
-        ctx.click("dialog[open] button[type=submit]").await;
-        ctx.wait_for_absence("dialog", None).await;
-        ctx.click_text(".secret-row button", "Show").await;
-        ctx.find_text(".secret-row button", "Hide").await;
+        dialog.confirm_with("admin").await;
+        dialog.closed().await;
+        panel.show().await;
         ctx.assert_accessible("secret-revealed").await;
 
-        ctx.click_text(".secret-panel button", "Expire").await;
-        ctx.type_into("dialog[open] input[type=password]", "admin")
-            .await;
+        panel.open_expire().await;
+        dialog.type_password("admin").await;
         ctx.assert_accessible("expire-dialog").await;
-        ctx.click("dialog[open] .confirm-check input").await;
-        ctx.click("dialog[open] button[type=submit]").await;
-        ctx.find_text("dialog[open] h2", "Secret replaced").await;
+        dialog.tick_confirmation().await;
+        dialog.submit().await;
+        dialog.titled("Secret replaced").await;
         ctx.assert_accessible("secret-replaced-dialog").await;
-        ctx.click_text("dialog[open] button", "Close").await;
-        ctx.wait_for_absence("dialog", None).await;
+        dialog.press("Close").await;
+        dialog.closed().await;
 
-        ctx.click_text(".page-header button", "Delete").await;
-        ctx.find_text("dialog[open] .modal-body", &endpoint.target)
-            .await;
+        page.action("Delete").await;
+        dialog.says(&endpoint.target).await;
         ctx.assert_accessible("detail-delete-dialog").await;
     })
     .await;
@@ -207,14 +179,11 @@ async fn the_attempts_with_an_open_attempt_and_the_resend_dialogs_pass_axe() {
         |config| config.retry_schedule = RetrySchedule(vec![Duration::from_secs(300)]),
         |ctx| async move {
             let endpoint = on_an_endpoint_page(&ctx, "attempts").await;
-            let api = ctx.api();
-            ctx.goto(&format!("/endpoints/{}/attempts", endpoint.id))
-                .await;
-            ctx.find_text("main h1", "Delivery attempts").await;
+            let (api, attempts, dialog) = (ctx.api(), ctx.attempts(), ctx.dialog());
+            attempts.open_page(endpoint.id).await;
             let delivered = api.trigger("user.created").await;
-            ctx.click(".attempts .toolbar-actions input[role=switch]")
-                .await;
-            attempt_row(&ctx, delivered.event_id, "Delivered").await;
+            attempts.toggle_auto_refresh().await;
+            attempts.row(delivered.event_id, "Delivered").await;
             api.sink_behavior(
                 "attempts",
                 &SinkBehavior {
@@ -224,34 +193,27 @@ async fn the_attempts_with_an_open_attempt_and_the_resend_dialogs_pass_axe() {
             )
             .await;
             let failing = api.trigger("user.updated").await;
-            attempt_row(&ctx, failing.event_id, "Retry scheduled").await;
+            attempts.row(failing.event_id, "Retry scheduled").await;
             ctx.assert_accessible("attempts").await;
 
-            ctx.click_text(".event-open", &format!("· {}", failing.event_id))
-                .await;
-            ctx.find_text(".attempt-detail .json-key", "\"event_id\"")
-                .await;
+            attempts.open(failing.event_id).await;
+            attempts.body_key("\"event_id\"").await;
             ctx.assert_accessible("attempt-detail").await;
 
-            ctx.click_text(".secret-panel button", "Reveal").await;
-            ctx.type_into("dialog[open] input[type=password]", "admin")
-                .await;
-            ctx.click("dialog[open] button[type=submit]").await;
-            ctx.wait_for_absence("dialog", None).await;
-            ctx.find(".attempt-detail .verdict").await;
+            ctx.secret_panel().reveal("admin").await;
+            dialog.closed().await;
+            attempts.verdict().await;
             ctx.assert_accessible("attempt-detail-verified").await;
 
-            ctx.click_text(".attempt-detail button", "Resend this event")
-                .await;
-            ctx.find_text("dialog[open] h2", "Resend this event?").await;
+            attempts.panel_action("Resend this event").await;
+            dialog.titled("Resend this event?").await;
             ctx.assert_accessible("resend-dialog").await;
-            ctx.click_text("dialog[open] button", "Cancel").await;
-            ctx.wait_for_absence("dialog", None).await;
+            dialog.press("Cancel").await;
+            dialog.closed().await;
 
-            ctx.click("thead input[type=checkbox]").await;
-            ctx.click_text(".toolbar-actions button", "Resend 2 events")
-                .await;
-            ctx.find_text("dialog[open] h2", "Resend 2 events?").await;
+            attempts.select_all().await;
+            attempts.resend_selected("Resend 2 events").await;
+            dialog.titled("Resend 2 events?").await;
             ctx.assert_accessible("bulk-resend-dialog").await;
         },
     )
@@ -262,10 +224,11 @@ async fn the_attempts_with_an_open_attempt_and_the_resend_dialogs_pass_axe() {
 async fn the_event_catalog_passes_axe() {
     browser_test("axe-catalog", |ctx| async move {
         on_an_endpoint_page(&ctx, "catalog").await;
-        ctx.click_text("header nav a", "Events").await;
-        ctx.find("#event-user\\.created .subscriber-list a").await;
-        ctx.click("#event-comment\\.created details summary").await;
-        ctx.find_text("#event-comment\\.created .json-key", "\"event_id\"")
+        let catalog = ctx.event_catalog();
+        ctx.shell().go_to("Events").await;
+        catalog.has_subscriber("user.created").await;
+        catalog
+            .open_example("comment.created", "\"event_id\"")
             .await;
         ctx.assert_accessible("catalog").await;
     })
@@ -275,25 +238,22 @@ async fn the_event_catalog_passes_axe() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_signature_tool_passes_axe() {
     browser_test("axe-signature-tool", |ctx| async move {
-        ctx.sign_in("admin", "admin").await;
-        ctx.click_text("header nav a", "Signature tool").await;
-        ctx.find("#tool-body").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let tool = ctx.signature_tool();
+        ctx.shell().go_to("Signature tool").await;
+        tool.shown().await;
         ctx.assert_accessible("signature-tool-empty").await;
 
-        ctx.type_into("#tool-body", r#"{"event_id": 1}"#).await;
-        ctx.type_into(
-            "#tool-header",
-            &format!("t=1700000000,v0={}", "0f".repeat(32)),
-        )
-        .await;
-        ctx.type_into("#tool-secret", "a secret").await;
-        ctx.find_text(".verdict.bad", "does not match").await;
-        ctx.click_text("[role=tab]", "Python").await;
+        tool.type_body(r#"{"event_id": 1}"#).await;
+        tool.type_header(&format!("t=1700000000,v0={}", "0f".repeat(32)))
+            .await;
+        tool.type_secret("a secret").await;
+        tool.does_not_match("does not match").await;
+        tool.snippet_tab("Python").await;
         ctx.assert_accessible("signature-tool-result").await;
 
-        ctx.type_into("#tool-header", "not a header").await;
-        ctx.find_text(".tool-result .field-error", "cannot be read")
-            .await;
+        tool.type_header("not a header").await;
+        tool.header_error("cannot be read").await;
         ctx.assert_accessible("signature-tool-bad-header").await;
     })
     .await;
@@ -303,7 +263,7 @@ async fn the_signature_tool_passes_axe() {
 async fn the_axe_check_finds_a_serious_violation_put_on_the_page() {
     browser_test("axe-finds", |ctx| async move {
         ctx.goto("/no/such/page").await;
-        ctx.find_text("main h1", "Page not found").await;
+        ctx.shell().heading("Page not found").await;
         ctx.eval(
             "const input = document.createElement('input');\
              input.id = 'unlabelled'; document.querySelector('main').append(input);",

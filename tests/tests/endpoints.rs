@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use e2e::{Ctx, browser_test, browser_test_with};
+use e2e::{Ctx, browser_test, browser_test_with, pages::EndpointListPage};
 
 /// WebDriver's key code for Escape.
 const ESCAPE: &str = "\u{E00C}";
@@ -25,23 +25,17 @@ async fn endpoints_on_the_sink(ctx: &Ctx, n: usize) -> Vec<webhook_api::Endpoint
 #[tokio::test(flavor = "multi_thread")]
 async fn signing_in_with_the_password_shows_the_user_and_the_endpoints() {
     browser_test("sign-in-password", |ctx| async move {
-        ctx.goto("/endpoints").await;
-        ctx.find("#sign-in-username").await;
-        ctx.sign_in("admin", "admin").await;
+        let list = ctx.endpoint_list();
+        list.open("").await;
+        ctx.sign_in_page().shown().await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
         ctx.wait_for_path("/endpoints").await;
-        assert_eq!(ctx.find(".user-role").await.text().await.unwrap(), "admin");
+        assert_eq!(ctx.shell().role().await, "admin");
         let seeded = ctx.api().get("/api/v2/webhook/endpoint/").await["count"]
             .as_u64()
             .unwrap();
-        ctx.find("table.endpoints-table tbody tr").await;
-        let rows = ctx
-            .client
-            .find_all(fantoccini::Locator::Css("tbody tr"))
-            .await
-            .unwrap();
-        assert_eq!(rows.len() as u64, seeded.min(20));
-        ctx.find_text(".pagination-summary", &format!("of {seeded} endpoints"))
-            .await;
+        assert_eq!(list.row_count().await as u64, seeded.min(20));
+        list.summary(&format!("of {seeded} endpoints")).await;
         ctx.screenshot("endpoints").await;
     })
     .await;
@@ -50,12 +44,10 @@ async fn signing_in_with_the_password_shows_the_user_and_the_endpoints() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_password_says_so_on_the_sign_in_page() {
     browser_test("sign-in-wrong", |ctx| async move {
-        ctx.goto("/sign-in").await;
-        ctx.type_into("#sign-in-username", "admin").await;
-        ctx.type_into("#sign-in-password", "not-the-password").await;
-        ctx.click("form button[type=submit]").await;
-        ctx.find_text(".form-error", "Wrong username or password.")
-            .await;
+        let page = ctx.sign_in_page();
+        page.open().await;
+        page.submit_password("admin", "not-the-password").await;
+        page.error("Wrong username or password.").await;
         assert_eq!(ctx.path().await, "/sign-in");
         ctx.screenshot("wrong-password").await;
     })
@@ -66,28 +58,26 @@ async fn a_wrong_password_says_so_on_the_sign_in_page() {
 async fn an_endpoint_created_through_the_form_appears_in_the_table() {
     browser_test("create-endpoint", |ctx| async move {
         ctx.api().reset(false).await;
-        ctx.sign_in("admin", "admin").await;
-        ctx.find_text(".empty-state h2", "No endpoints yet").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let list = ctx.endpoint_list();
+        list.empty("No endpoints yet").await;
         ctx.screenshot("empty").await;
-        ctx.click_text(".empty-state a", "Create the first endpoint")
-            .await;
+        list.follow_empty_link("Create the first endpoint").await;
         ctx.wait_for_path("/endpoints/new").await;
 
+        let form = ctx.endpoint_form();
         let target = ctx.api().sink_url("orders");
-        ctx.type_into("#endpoint-target", &target).await;
-        ctx.type_into("#endpoint-description", "Order sync").await;
-        ctx.click("input[aria-label='All comment events']").await;
-        ctx.click("input[value='user.created']").await;
-        ctx.find_text(".picker-count", "5 of 38 selected").await;
+        form.type_target(&target).await;
+        form.type_description("Order sync").await;
+        form.toggle_group("comment").await;
+        form.toggle_event("user.created").await;
+        form.selected("5 of 38 selected").await;
         ctx.screenshot("form").await;
-        ctx.click_text("form button[type=submit]", "Create endpoint")
-            .await;
-        ctx.find_text(".toast-text", &format!("Created {target}"))
-            .await;
+        form.submit("Create endpoint").await;
+        ctx.shell().toast(&format!("Created {target}")).await;
 
-        ctx.goto("/endpoints").await;
-        let row = ctx.find_text("tbody tr", &target).await;
-        let text = row.text().await.unwrap();
+        list.open("").await;
+        let text = list.row(&target).await;
         assert!(
             text.contains("Order sync") && text.contains("5 events"),
             "{text}"
@@ -109,11 +99,11 @@ async fn an_endpoint_created_through_the_form_appears_in_the_table() {
 async fn sorting_paging_and_searching_live_in_the_url() {
     browser_test("sort-page-search", |ctx| async move {
         endpoints_on_the_sink(&ctx, 25).await;
-        ctx.sign_in("admin", "admin").await;
-        ctx.find_text(".pagination-summary", "1–20 of 25 endpoints")
-            .await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let list = ctx.endpoint_list();
+        list.summary("1–20 of 25 endpoints").await;
         assert!(
-            ctx.find("tbody tr")
+            list.first_row()
                 .await
                 .text()
                 .await
@@ -122,53 +112,37 @@ async fn sorting_paging_and_searching_live_in_the_url() {
             "newest first"
         );
 
-        ctx.click("th.col-created a").await;
+        list.sort_by("created").await;
         ctx.wait_for_path("/endpoints?ordering=created_at").await;
-        ctx.find_text("tbody tr:first-child .target", "hooks00")
-            .await;
-        assert_eq!(
-            ctx.find("th.col-created")
-                .await
-                .attr("aria-sort")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("ascending")
-        );
+        list.first_target("hooks00").await;
+        assert_eq!(list.sort_of("created").await.as_deref(), Some("ascending"));
 
-        ctx.click("a[aria-label='Next page']").await;
+        list.next_page().await;
         ctx.wait_for_path("/endpoints?ordering=created_at&page=2")
             .await;
-        ctx.find_text(".pagination-summary", "21–25 of 25 endpoints")
-            .await;
-        ctx.find_text("tbody tr:first-child .target", "hooks20")
-            .await;
+        list.summary("21–25 of 25 endpoints").await;
+        list.first_target("hooks20").await;
         ctx.screenshot("page-2").await;
 
-        ctx.select(".page-size select", "10").await;
+        list.page_size("10").await;
         ctx.wait_for_path("/endpoints?ordering=created_at&page=3&size=10")
             .await;
-        ctx.find_text(".pagination-summary", "21–25 of 25 endpoints")
-            .await;
+        list.summary("21–25 of 25 endpoints").await;
 
-        ctx.type_into("#endpoint-search", "hooks1").await;
+        list.search("hooks1").await;
         ctx.wait_for_path("/endpoints?search=hooks1&ordering=created_at&size=10")
             .await;
-        ctx.find_text(".pagination-summary", "1–10 of 10 endpoints")
-            .await;
-        ctx.find_text("tbody tr:first-child .target", "hooks10")
-            .await;
+        list.summary("1–10 of 10 endpoints").await;
+        list.first_target("hooks10").await;
 
         ctx.reload().await;
-        ctx.find_text(".pagination-summary", "1–10 of 10 endpoints")
-            .await;
-        assert_eq!(ctx.input_value("#endpoint-search").await, "hooks1");
+        list.summary("1–10 of 10 endpoints").await;
+        assert_eq!(list.search_text().await, "hooks1");
 
         ctx.client.back().await.unwrap();
         ctx.wait_for_path("/endpoints?ordering=created_at&page=3&size=10")
             .await;
-        ctx.find_text(".pagination-summary", "21–25 of 25 endpoints")
-            .await;
+        list.summary("21–25 of 25 endpoints").await;
     })
     .await;
 }
@@ -177,24 +151,14 @@ async fn sorting_paging_and_searching_live_in_the_url() {
 async fn the_active_switch_patches_the_endpoint_in_place() {
     browser_test("active-switch", |ctx| async move {
         let endpoint = endpoints_on_the_sink(&ctx, 1).await.remove(0);
-        ctx.sign_in("admin", "admin").await;
-        let switch = ctx.find("tbody input[role=switch]").await;
-        assert_eq!(
-            switch.prop("checked").await.unwrap().as_deref(),
-            Some("true")
-        );
-        switch.click().await.unwrap();
-        ctx.find_text("tbody .switch-label", "Off").await;
-        ctx.wait_for_absence("tbody input[role=switch][aria-disabled=true]", None)
-            .await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let list = ctx.endpoint_list();
+        assert_eq!(list.switch_checked().await.as_deref(), Some("true"));
+        list.flip_switch("Off").await;
         assert!(!ctx.api().endpoint(endpoint.id).await.is_active);
 
         ctx.reload().await;
-        let switch = ctx.find("tbody input[role=switch]").await;
-        assert_eq!(
-            switch.prop("checked").await.unwrap().as_deref(),
-            Some("false")
-        );
+        assert_eq!(list.switch_checked().await.as_deref(), Some("false"));
     })
     .await;
 }
@@ -203,20 +167,19 @@ async fn the_active_switch_patches_the_endpoint_in_place() {
 async fn editing_an_endpoint_saves_the_new_values() {
     browser_test("edit-endpoint", |ctx| async move {
         let endpoint = endpoints_on_the_sink(&ctx, 1).await.remove(0);
-        ctx.sign_in("admin", "admin").await;
-        ctx.click_text("tbody a.button", "Edit").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        ctx.endpoint_list().edit_first().await;
         ctx.wait_for_path(&format!("/endpoints/{}/edit", endpoint.id))
             .await;
-        ctx.find("input[value='comment.created']").await;
-        ctx.type_into("#endpoint-description", "Renamed by the e2e test")
-            .await;
-        ctx.click("input[value='user.created']").await;
-        ctx.click("#endpoint-ssl").await;
-        ctx.find_text(".callout.warn", "Verification is off.").await;
+        let form = ctx.endpoint_form();
+        form.event_shown("comment.created").await;
+        form.type_description("Renamed by the e2e test").await;
+        form.toggle_event("user.created").await;
+        form.toggle_ssl_verification().await;
+        form.ssl_warning().await;
         ctx.screenshot("form").await;
-        ctx.click_text("form button[type=submit]", "Save changes")
-            .await;
-        ctx.find_text(".toast-text", "Saved").await;
+        form.submit("Save changes").await;
+        ctx.shell().toast("Saved").await;
 
         let saved = ctx.api().endpoint(endpoint.id).await;
         assert_eq!(saved.description, "Renamed by the e2e test");
@@ -244,21 +207,17 @@ window.fetch = async (input, init) => {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_field_error_from_the_server_shows_next_to_its_field() {
     browser_test("server-field-error", |ctx| async move {
-        ctx.sign_in("admin", "admin").await;
-        ctx.goto("/endpoints/new").await;
-        ctx.find(".picker-group").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let form = ctx.endpoint_form();
+        form.open_new().await;
         ctx.eval(REWRITE_TARGET_JS).await;
-        ctx.type_into("#endpoint-target", "https://accepted.example/hook")
-            .await;
-        ctx.click("input[value='post.created']").await;
-        ctx.click_text("form button[type=submit]", "Create endpoint")
-            .await;
-        ctx.find_text("#endpoint-target-errors .field-error", "Enter a valid URL.")
-            .await;
-        ctx.find_text(".form-error", "Some fields need attention.")
-            .await;
+        form.type_target("https://accepted.example/hook").await;
+        form.toggle_event("post.created").await;
+        form.submit("Create endpoint").await;
+        form.target_error("Enter a valid URL.").await;
+        form.form_error("Some fields need attention.").await;
         assert_eq!(
-            ctx.input_value("#endpoint-target").await,
+            form.target().await,
             "https://accepted.example/hook",
             "what was typed stays"
         );
@@ -273,30 +232,29 @@ async fn deleting_asks_first_names_the_target_and_removes_the_row() {
     browser_test("delete-endpoint", |ctx| async move {
         let endpoints = endpoints_on_the_sink(&ctx, 2).await;
         let doomed = &endpoints[1];
-        ctx.sign_in("admin", "admin").await;
-        let delete = format!("button[aria-label='Delete {}']", doomed.target);
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let (list, dialog) = (ctx.endpoint_list(), ctx.dialog());
 
-        ctx.click(&delete).await;
-        ctx.find_text("dialog[open] .modal-body", &doomed.target)
-            .await;
+        list.delete(&doomed.target).await;
+        dialog.says(&doomed.target).await;
         ctx.screenshot("confirm").await;
         ctx.press(ESCAPE).await;
-        ctx.wait_for_absence("dialog", None).await;
+        dialog.closed().await;
         let focused = ctx
             .eval("return document.activeElement.getAttribute('aria-label')")
             .await;
         assert_eq!(
             focused.as_str(),
-            Some(format!("Delete {}", doomed.target).as_str())
+            Some(EndpointListPage::delete_label(&doomed.target).as_str())
         );
 
-        ctx.click(&delete).await;
-        ctx.click_text("dialog[open] button", "Delete endpoint")
+        list.delete(&doomed.target).await;
+        dialog.press("Delete endpoint").await;
+        ctx.shell()
+            .toast(&format!("Deleted {}", doomed.target))
             .await;
-        ctx.find_text(".toast-text", &format!("Deleted {}", doomed.target))
-            .await;
-        ctx.wait_for_absence("tbody tr", Some(&doomed.target)).await;
-        ctx.find_text("tbody tr", &endpoints[0].target).await;
+        list.no_row(&doomed.target).await;
+        list.row(&endpoints[0].target).await;
         let (status, _) = ctx
             .api()
             .call(
@@ -313,11 +271,13 @@ async fn deleting_asks_first_names_the_target_and_removes_the_row() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_member_token_sees_the_admin_role_required_page() {
     browser_test("member-token", |ctx| async move {
-        ctx.goto("/endpoints").await;
+        ctx.endpoint_list().open("").await;
         ctx.wait_for_path("/sign-in?next=%2Fendpoints").await;
-        ctx.sign_in_with_token("dev-member-token").await;
-        ctx.find_text("main h1", "Admin role required").await;
-        ctx.find_text("main p", "You are signed in as member").await;
+        ctx.sign_in_page()
+            .sign_in_with_token("dev-member-token")
+            .await;
+        ctx.shell().heading("Admin role required").await;
+        ctx.shell().paragraph("You are signed in as member").await;
         ctx.screenshot("forbidden").await;
     })
     .await;
@@ -327,12 +287,13 @@ async fn a_member_token_sees_the_admin_role_required_page() {
 async fn a_reload_keeps_the_page_and_the_session_in_session_storage_only() {
     browser_test("reload-session", |ctx| async move {
         endpoints_on_the_sink(&ctx, 12).await;
-        ctx.sign_in("admin", "admin").await;
-        ctx.goto("/endpoints?page=2&size=10").await;
-        ctx.find_text(".pagination-summary", "11–12 of 12 endpoints").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let list = ctx.endpoint_list();
+        list.open("?page=2&size=10").await;
+        list.summary("11–12 of 12 endpoints").await;
         ctx.reload().await;
-        ctx.find_text(".pagination-summary", "11–12 of 12 endpoints").await;
-        ctx.find_text(".user-name", "admin").await;
+        list.summary("11–12 of 12 endpoints").await;
+        ctx.shell().signed_in_as("admin").await;
         assert_eq!(ctx.path().await, "/endpoints?page=2&size=10");
         let storage = ctx
             .eval("return [sessionStorage.getItem('webhook-console.session') !== null, localStorage.length]")
@@ -346,9 +307,10 @@ async fn a_reload_keeps_the_page_and_the_session_in_session_storage_only() {
 async fn a_session_the_server_refuses_signs_in_again_and_returns_to_the_page() {
     browser_test("expired-session", |ctx| async move {
         endpoints_on_the_sink(&ctx, 3).await;
-        ctx.sign_in("admin", "admin").await;
-        ctx.goto("/endpoints?size=10").await;
-        ctx.find("tbody tr").await;
+        let (page, list) = (ctx.sign_in_page(), ctx.endpoint_list());
+        page.sign_in("admin", "admin").await;
+        list.open("?size=10").await;
+        list.first_row().await;
         ctx.eval(
             "const key = 'webhook-console.session';\
              const s = JSON.parse(sessionStorage.getItem(key)); s.access_token = 'revoked';\
@@ -358,11 +320,11 @@ async fn a_session_the_server_refuses_signs_in_again_and_returns_to_the_page() {
         ctx.reload().await;
         ctx.wait_for_path("/sign-in?next=%2Fendpoints%3Fsize%3D10")
             .await;
-        ctx.find_text(".notice", "Your session has ended").await;
+        page.notice("Your session has ended").await;
         ctx.screenshot("signed-out").await;
-        ctx.sign_in("admin", "admin").await;
+        page.sign_in("admin", "admin").await;
         ctx.wait_for_path("/endpoints?size=10").await;
-        ctx.find("tbody tr").await;
+        list.first_row().await;
     })
     .await;
 }
@@ -382,35 +344,32 @@ async fn a_session_that_ends_on_save_keeps_the_form_for_after_signing_in() {
                 )
                 .await;
             let token = grant["access_token"].as_str().unwrap().to_owned();
-            ctx.sign_in_with_token(&token).await;
-            ctx.find_text(".user-name", "admin").await;
-            ctx.goto("/endpoints/new").await;
+            let (page, form) = (ctx.sign_in_page(), ctx.endpoint_form());
+            page.sign_in_with_token(&token).await;
+            ctx.shell().signed_in_as("admin").await;
+            form.open_new().await;
             let target = ctx.api().sink_url("kept");
-            ctx.type_into("#endpoint-target", &target).await;
-            ctx.type_into("#endpoint-description", "Typed before the session ended")
+            form.type_target(&target).await;
+            form.type_description("Typed before the session ended")
                 .await;
-            ctx.click("input[value='user.created']").await;
-            ctx.find_text(".picker-count", "1 of 38 selected").await;
+            form.toggle_event("user.created").await;
+            form.selected("1 of 38 selected").await;
             wait_until_refused(&ctx, &token).await;
 
-            ctx.click_text("form button[type=submit]", "Create endpoint")
-                .await;
+            form.submit("Create endpoint").await;
             ctx.wait_for_path("/sign-in?next=%2Fendpoints%2Fnew").await;
-            ctx.sign_in("admin", "admin").await;
+            page.sign_in("admin", "admin").await;
             ctx.wait_for_path("/endpoints/new").await;
-            ctx.find_text(".endpoint-form .notice", "unsaved changes were kept")
-                .await;
-            assert_eq!(ctx.input_value("#endpoint-target").await, target);
+            form.restored_notice().await;
+            assert_eq!(form.target().await, target);
             assert_eq!(
-                ctx.input_value("#endpoint-description").await,
+                form.description().await,
                 "Typed before the session ended"
             );
-            ctx.find_text(".picker-count", "1 of 38 selected").await;
+            form.selected("1 of 38 selected").await;
             ctx.screenshot("restored").await;
-            ctx.click_text("form button[type=submit]", "Create endpoint")
-                .await;
-            ctx.find_text(".toast-text", &format!("Created {target}"))
-                .await;
+            form.submit("Create endpoint").await;
+            ctx.shell().toast(&format!("Created {target}")).await;
             let stored = ctx.api().get("/api/v2/webhook/endpoint/?limit=100").await;
             let created: Vec<&serde_json::Value> = stored["results"]
                 .as_array()
@@ -447,23 +406,18 @@ async fn wait_until_refused(ctx: &Ctx, token: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn leaving_a_form_with_unsaved_changes_asks_first() {
     browser_test("unsaved-changes", |ctx| async move {
-        ctx.sign_in("admin", "admin").await;
-        ctx.goto("/endpoints/new").await;
-        ctx.type_into("#endpoint-target", "https://half-typed.example")
-            .await;
-        ctx.click_text("header nav a", "Endpoints").await;
-        ctx.find_text("dialog[open] h2", "Discard unsaved changes?")
-            .await;
-        ctx.click_text("dialog[open] button", "Cancel").await;
-        ctx.wait_for_absence("dialog", None).await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let (form, dialog) = (ctx.endpoint_form(), ctx.dialog());
+        form.open_new().await;
+        form.type_target("https://half-typed.example").await;
+        ctx.shell().go_to("Endpoints").await;
+        dialog.titled("Discard unsaved changes?").await;
+        dialog.press("Cancel").await;
+        dialog.closed().await;
         assert_eq!(ctx.path().await, "/endpoints/new");
-        assert_eq!(
-            ctx.input_value("#endpoint-target").await,
-            "https://half-typed.example"
-        );
-        ctx.click_text("header nav a", "Endpoints").await;
-        ctx.click_text("dialog[open] button", "Discard changes")
-            .await;
+        assert_eq!(form.target().await, "https://half-typed.example");
+        ctx.shell().go_to("Endpoints").await;
+        dialog.press("Discard changes").await;
         ctx.wait_for_path("/endpoints").await;
     })
     .await;
@@ -472,36 +426,33 @@ async fn leaving_a_form_with_unsaved_changes_asks_first() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_browsers_back_button_asks_before_leaving_unsaved_changes() {
     browser_test("unsaved-changes-back", |ctx| async move {
-        ctx.sign_in("admin", "admin").await;
-        ctx.find("tbody tr").await;
-        ctx.click_text(".page-header a", "New endpoint").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        let (list, form, dialog) = (ctx.endpoint_list(), ctx.endpoint_form(), ctx.dialog());
+        list.first_row().await;
+        list.new_endpoint().await;
         ctx.wait_for_path("/endpoints/new").await;
-        ctx.type_into("#endpoint-target", "https://half-typed.example")
-            .await;
+        form.type_target("https://half-typed.example").await;
 
         ctx.client.back().await.unwrap();
-        ctx.find_text("dialog[open] h2", "Discard unsaved changes?")
-            .await;
+        dialog.titled("Discard unsaved changes?").await;
         ctx.wait_for_path("/endpoints/new").await;
-        ctx.click_text("dialog[open] button", "Cancel").await;
-        ctx.wait_for_absence("dialog", None).await;
+        dialog.press("Cancel").await;
+        dialog.closed().await;
         assert_eq!(ctx.path().await, "/endpoints/new");
         assert_eq!(
-            ctx.input_value("#endpoint-target").await,
+            form.target().await,
             "https://half-typed.example",
             "what was typed stays"
         );
 
         ctx.client.back().await.unwrap();
-        ctx.click_text("dialog[open] button", "Discard changes")
-            .await;
+        dialog.press("Discard changes").await;
         ctx.wait_for_path("/endpoints").await;
-        ctx.find("tbody tr").await;
+        list.first_row().await;
         // Back means back: the form is the next entry forward, as it would be without the question.
         ctx.client.forward().await.unwrap();
         ctx.wait_for_path("/endpoints/new").await;
-        let target = ctx.find("#endpoint-target").await;
-        assert_eq!(target.prop("value").await.unwrap().as_deref(), Some(""));
+        assert_eq!(form.target().await, "");
     })
     .await;
 }
@@ -544,8 +495,8 @@ async fn a_short_lived_token_is_refreshed_before_it_expires_and_the_session_goes
         "token-refresh",
         |config| config.access_token_lifetime = Duration::from_secs(4),
         |ctx| async move {
-            ctx.sign_in("admin", "admin").await;
-            ctx.find("tbody tr").await;
+            ctx.sign_in_page().sign_in("admin", "admin").await;
+            ctx.endpoint_list().first_row().await;
             let session = stored_session(&ctx).await;
             let first = session["access_token"].as_str().unwrap().to_owned();
             let expires_at = session["expires_at"].as_f64().unwrap();
@@ -565,10 +516,10 @@ async fn a_short_lived_token_is_refreshed_before_it_expires_and_the_session_goes
                 .await;
             assert_eq!(status, 401, "the first token has expired");
 
-            ctx.click_text("header nav a", "Events").await;
-            ctx.find("#event-user\\.created").await;
+            ctx.shell().go_to("Events").await;
+            ctx.event_catalog().card_shown("user.created").await;
             assert_eq!(ctx.path().await, "/events", "still signed in");
-            ctx.find_text(".user-name", "admin").await;
+            ctx.shell().signed_in_as("admin").await;
         },
     )
     .await;
@@ -577,12 +528,12 @@ async fn a_short_lived_token_is_refreshed_before_it_expires_and_the_session_goes
 #[tokio::test(flavor = "multi_thread")]
 async fn the_screens_fit_a_phone_and_follow_the_dark_theme() {
     browser_test("phone-dark", |ctx| async move {
+        let (list, form) = (ctx.endpoint_list(), ctx.endpoint_form());
         ctx.phone_width().await;
-        ctx.goto("/sign-in").await;
-        ctx.find("#sign-in-username").await;
+        ctx.sign_in_page().open().await;
         ctx.screenshot("sign-in-phone").await;
-        ctx.sign_in("admin", "admin").await;
-        ctx.find("tbody tr").await;
+        ctx.sign_in_page().sign_in("admin", "admin").await;
+        list.first_row().await;
         let overflow = ctx
             .eval("return document.documentElement.scrollWidth > window.innerWidth")
             .await;
@@ -592,13 +543,12 @@ async fn the_screens_fit_a_phone_and_follow_the_dark_theme() {
             "nothing sticks out sideways at 360 px"
         );
         ctx.screenshot("endpoints-phone").await;
-        ctx.goto("/endpoints/new").await;
-        ctx.find(".picker-group").await;
+        form.open_new().await;
         ctx.screenshot("form-phone").await;
 
         ctx.dark_theme(true).await;
-        ctx.goto("/endpoints").await;
-        ctx.find("tbody tr").await;
+        list.open("").await;
+        list.first_row().await;
         let background = ctx
             .eval("return getComputedStyle(document.body).backgroundColor")
             .await;
@@ -606,8 +556,7 @@ async fn the_screens_fit_a_phone_and_follow_the_dark_theme() {
         ctx.screenshot("endpoints-phone-dark").await;
         ctx.desktop_width().await;
         ctx.screenshot("endpoints-dark").await;
-        ctx.goto("/endpoints/new").await;
-        ctx.find(".picker-group").await;
+        form.open_new().await;
         ctx.screenshot("form-dark").await;
     })
     .await;

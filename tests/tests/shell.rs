@@ -1,11 +1,13 @@
+//! The shell end to end: the session gate, the not-found page, the Content-Security-Policy.
+
 use e2e::browser_test;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_visitor_without_a_session_is_asked_to_sign_in_and_the_page_is_remembered() {
     browser_test("sign-in-first", |ctx| async move {
-        ctx.goto("/endpoints?page=2").await;
-        ctx.find_text("main h1", "Sign in").await;
-        ctx.find("#sign-in-username").await;
+        ctx.endpoint_list().open("?page=2").await;
+        ctx.sign_in_page().heading().await;
+        ctx.sign_in_page().shown().await;
         assert_eq!(ctx.path().await, "/sign-in?next=%2Fendpoints%3Fpage%3D2");
         ctx.screenshot("sign-in").await;
     })
@@ -16,7 +18,7 @@ async fn a_visitor_without_a_session_is_asked_to_sign_in_and_the_page_is_remembe
 async fn an_unknown_path_shows_the_not_found_page() {
     browser_test("not-found", |ctx| async move {
         ctx.goto("/no/such/page").await;
-        ctx.find_text("main h1", "Page not found").await;
+        ctx.shell().heading("Page not found").await;
     })
     .await;
 }
@@ -26,14 +28,8 @@ async fn the_page_carries_a_strict_content_security_policy_and_runs_under_it() {
     browser_test("csp", |ctx| async move {
         ctx.goto("/").await;
         // The app rendered (asking to sign in), so its boot script and wasm ran under the policy.
-        ctx.find_text("main h1", "Sign in").await;
-        let policy = ctx
-            .find(r#"meta[http-equiv="Content-Security-Policy"]"#)
-            .await
-            .attr("content")
-            .await
-            .unwrap()
-            .expect("a content attribute");
+        ctx.sign_in_page().heading().await;
+        let policy = ctx.shell().content_security_policy().await;
         for directive in [
             "default-src 'none'",
             "script-src 'self' 'wasm-unsafe-eval'",
