@@ -189,10 +189,14 @@ impl SessionCtx {
     }
 
     /// The client for the current session, read without tracking (call it when the request is made).
+    /// What every screen handles the same way happens here, once, for every request it makes: a 401 ends
+    /// the session, a 403 shows "admin role required".
     pub fn client(&self) -> Client {
+        let this = *self;
         self.session
             .with_untracked(|s| s.as_ref().map(Session::client))
             .unwrap_or_default()
+            .with_refusal_handler(move |error| this.refused(error))
     }
 
     /// The server to sign in to: the session's, else the one last signed in to in this tab ("" for this
@@ -235,17 +239,12 @@ impl SessionCtx {
         self.sign_out();
     }
 
-    /// Handles what every screen handles the same way: a 401 ends the session, a 403 shows "admin role
-    /// required". Returns whether `error` was one of those.
-    pub fn report(&self, error: &ApiError) -> bool {
+    /// The server refused a request of this session: a 401 ends it, a 403 shows "admin role required".
+    fn refused(&self, error: &ApiError) {
         if error.is_unauthorized() {
             self.expire();
-            true
         } else if error.is_forbidden() {
             self.forbidden.set(true);
-            true
-        } else {
-            false
         }
     }
 

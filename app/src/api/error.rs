@@ -41,6 +41,12 @@ impl ApiError {
         self.status() == Some(403)
     }
 
+    /// A 401 or 403: the server refuses the session itself, not just this request. The session's
+    /// client reports these to the session, which signs in again or shows "admin role required".
+    pub fn is_refusal(&self) -> bool {
+        self.is_unauthorized() || self.is_forbidden()
+    }
+
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }

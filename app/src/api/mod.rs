@@ -1,10 +1,11 @@
 //! The API client: one `async fn` per operation of `../shared/spec/`, each returning
 //! `Result<T, ApiError>`, over gloo-net with the shared wire types.
 //!
-//! A [`Client`] is where the API lives, the bearer token to send and, for reads, the signal that aborts
-//! them ([`crate::components::remote::Remote`] aborts a load when its screen goes away or reloads). A
-//! request made without one while a reactive owner is current (an action, a component) is aborted when
-//! that owner is cleaned up. Either way a screen that goes away leaves nothing in flight.
+//! A [`Client`] is where the API lives, the bearer token to send, who is told when the server refuses
+//! the session (a 401 or 403: [`crate::session::SessionCtx::client`] ends the session or shows "admin role
+//! required", so no screen handles those), and, for reads, the signal that aborts them
+//! ([`crate::components::remote::Remote`] aborts a load when its screen goes away or a newer load
+//! replaces it). Writes are not aborted: the server may have done them already.
 
 mod auth;
 mod endpoints;
@@ -19,20 +20,31 @@ pub use endpoints::{
 pub use error::ApiError;
 pub use secret::{expire_secret, reveal_secret};
 
+use std::{fmt, rc::Rc};
+
 use gloo_net::http::{Method, RequestBuilder, Response};
-use leptos::prelude::on_cleanup;
-use send_wrapper::SendWrapper;
 use webhook_api::ErrorBody;
 
 use crate::wire::{self, FromJson, ToJson};
 
 /// Where the API lives, and who is calling.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Client {
     /// Scheme, host and port without a trailing slash; empty for the app's own origin.
     base: String,
     token: Option<String>,
     abort: Option<web_sys::AbortSignal>,
+    /// Told of every 401 and 403.
+    on_refusal: Option<RefusalHandler>,
+}
+
+/// Hears of the requests the server refuses with 401 or 403.
+type RefusalHandler = Rc<dyn Fn(&ApiError)>;
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("base", &self.base).finish()
+    }
 }
 
 impl Client {
@@ -42,6 +54,7 @@ impl Client {
             base: base.trim().trim_end_matches('/').to_owned(),
             token: None,
             abort: None,
+            on_refusal: None,
         }
     }
 
@@ -56,6 +69,13 @@ impl Client {
         self
     }
 
+    /// `on_refusal` hears of every request the server refuses with 401 (the token is no longer valid)
+    /// or 403 (not allowed), before the caller gets the error.
+    pub fn with_refusal_handler(mut self, on_refusal: impl Fn(&ApiError) + 'static) -> Self {
+        self.on_refusal = Some(Rc::new(on_refusal));
+        self
+    }
+
     pub fn base(&self) -> &str {
         &self.base
     }
@@ -65,22 +85,18 @@ impl Client {
     }
 
     /// Sends a request and hands back the response if its status is a success; any other status becomes
-    /// [`ApiError::Http`] with the contract's error body when there is one.
+    /// [`ApiError::Http`] with the contract's error body when there is one (and a 401 or 403 goes to the
+    /// refusal handler first).
     async fn send(
         &self,
         method: Method,
         path_and_query: &str,
         body: Option<Body>,
     ) -> Result<Response, ApiError> {
-        let on_cleanup = self.abort.is_none().then(AbortOnCleanup::new);
-        let signal = match &self.abort {
-            Some(signal) => Some(signal.clone()),
-            None => on_cleanup.as_ref().and_then(AbortOnCleanup::signal),
-        };
         let mut builder = RequestBuilder::new(&self.url(path_and_query))
             .method(method)
             .header("Accept", "application/json")
-            .abort_signal(signal.as_ref());
+            .abort_signal(self.abort.as_ref());
         if let Some(token) = &self.token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
@@ -93,10 +109,15 @@ impl Client {
         .map_err(|e| ApiError::Network(e.to_string()))?;
         let response = request.send().await.map_err(network_error)?;
         if response.ok() {
-            Ok(response)
-        } else {
-            Err(error_from(response).await)
+            return Ok(response);
         }
+        let error = error_from(response).await;
+        if let Some(on_refusal) = &self.on_refusal
+            && error.is_refusal()
+        {
+            on_refusal(&error);
+        }
+        Err(error)
     }
 
     async fn get<T: FromJson>(&self, path_and_query: &str) -> Result<T, ApiError> {
@@ -158,24 +179,6 @@ async fn error_from(response: Response) -> ApiError {
         status,
         body,
         retry_after,
-    }
-}
-
-/// Aborts the request when the reactive owner current at its start is cleaned up.
-struct AbortOnCleanup(Option<web_sys::AbortController>);
-
-impl AbortOnCleanup {
-    fn new() -> Self {
-        let controller = web_sys::AbortController::new().ok();
-        if let Some(controller) = &controller {
-            let on_drop = SendWrapper::new(controller.clone());
-            on_cleanup(move || on_drop.abort());
-        }
-        Self(controller)
-    }
-
-    fn signal(&self) -> Option<web_sys::AbortSignal> {
-        self.0.as_ref().map(|c| c.signal())
     }
 }
 

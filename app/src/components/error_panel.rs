@@ -1,9 +1,9 @@
-//! What a screen shows when loading failed: the message and a retry. A 401 or 403 goes to the session
-//! instead (sign in again, "admin role required").
+//! What a screen shows when loading failed: the message and a retry. (A 401 or 403 has gone to the session
+//! already, through its client: it signs in again or shows "admin role required" instead of the screen.)
 
 use leptos::prelude::*;
 
-use crate::{api::ApiError, session::use_session};
+use crate::api::ApiError;
 
 #[component]
 pub fn ErrorPanel(
@@ -12,16 +12,10 @@ pub fn ErrorPanel(
     title: &'static str,
     retry: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
-    let message = error.message();
-    // Not during rendering: the session's signals drive what is being rendered.
-    request_animation_frame(move || {
-        session.report(&error);
-    });
     view! {
         <div class="error-panel" role="alert">
             <h2>{title}</h2>
-            <p>{message}</p>
+            <p>{error.message()}</p>
             <button type="button" class="button" on:click=move |_| retry.run(())>
                 "Retry"
             </button>

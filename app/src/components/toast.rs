@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::api::ApiError;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ToastKind {
     Success,
@@ -62,6 +64,14 @@ impl Toasts {
 
     pub fn error(&self, text: impl Into<String>) {
         self.push(ToastKind::Error, text.into());
+    }
+
+    /// "`what`: why" for a write the server did not do. Nothing for a refused session: the session
+    /// already says what happened (sign in again, admin role required) instead of the screen.
+    pub fn failed(&self, what: &str, error: &ApiError) {
+        if !error.is_refusal() {
+            self.error(format!("{what}: {}", error.message()));
+        }
     }
 
     fn push(&self, kind: ToastKind, text: String) {

@@ -88,10 +88,7 @@ pub fn ResendDialog(
                     on_sent.run(());
                     Ok(())
                 }
-                Err(error) => {
-                    session.report(&error);
-                    Err(lockout.problem(&error))
-                }
+                Err(error) => Err(lockout.problem(&error)),
             }
         }
     });

@@ -28,10 +28,7 @@ pub fn DeleteEndpointDialog(
                     on_deleted.run(endpoint);
                     Ok(())
                 }
-                Err(error) => {
-                    session.report(&error);
-                    Err(error.message())
-                }
+                Err(error) => Err(error.message()),
             }
         }
     });

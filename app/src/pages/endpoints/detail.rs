@@ -80,14 +80,7 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
                     });
                     on_changed.run(());
                 }
-                Err(error) => {
-                    if !session.report(&error) {
-                        toasts.error(format!(
-                            "Could not change the endpoint: {}",
-                            error.message()
-                        ));
-                    }
-                }
+                Err(error) => toasts.failed("Could not change the endpoint", &error),
             }
         }
     });

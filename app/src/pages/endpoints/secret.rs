@@ -119,10 +119,7 @@ pub fn SigningSecretPanel(
                     expire_password.set_value(None);
                     Ok(())
                 }
-                Err(error) => {
-                    session.report(&error);
-                    Err(lockout.problem(&error))
-                }
+                Err(error) => Err(lockout.problem(&error)),
             }
         }
     });
@@ -141,10 +138,7 @@ pub fn SigningSecretPanel(
                     }
                     Ok(())
                 }
-                Err(error) => {
-                    session.report(&error);
-                    Err(lockout.problem(&error))
-                }
+                Err(error) => Err(lockout.problem(&error)),
             }
         }
     });

@@ -172,13 +172,8 @@ pub fn ActiveSwitch(id: u64, active: bool, #[prop(into)] target: String) -> impl
                 Ok(endpoint) => checked.set(endpoint.is_active),
                 Err(error) => {
                     checked.set(!wanted);
-                    if !session.report(&error) {
-                        let what = if wanted { "activate" } else { "deactivate" };
-                        toasts.error(format!(
-                            "Could not {what} the endpoint: {}",
-                            error.message()
-                        ));
-                    }
+                    let what = if wanted { "activate" } else { "deactivate" };
+                    toasts.failed(&format!("Could not {what} the endpoint"), &error);
                 }
             }
         }

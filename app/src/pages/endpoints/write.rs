@@ -98,15 +98,10 @@ fn save_action(id: Option<u64>) -> SaveAction {
                 Some(id) => api::update_endpoint(&client, id, &body).await,
                 None => api::create_endpoint(&client, &body).await,
             };
-            match &saved {
-                Ok(endpoint) => {
-                    let verb = if id.is_some() { "Saved" } else { "Created" };
-                    toasts.success(format!("{verb} {}", endpoint.target));
-                    location.navigate(&routes::endpoint(endpoint.id), false);
-                }
-                Err(error) => {
-                    session.report(error);
-                }
+            if let Ok(endpoint) = &saved {
+                let verb = if id.is_some() { "Saved" } else { "Created" };
+                toasts.success(format!("{verb} {}", endpoint.target));
+                location.navigate(&routes::endpoint(endpoint.id), false);
             }
             saved
         }
