@@ -13,6 +13,7 @@ pub mod clock;
 pub mod components;
 pub mod event_selection;
 pub mod example_payload;
+pub mod focus;
 pub mod form;
 pub mod json_tree;
 pub mod outcome;
@@ -25,6 +26,7 @@ pub mod session;
 pub mod set;
 pub mod snippets;
 pub mod time;
+pub mod url;
 pub mod wire;
 
 use leptos::prelude::*;

@@ -3,6 +3,8 @@
 
 use webhook_api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Ordering, SortField};
 
+use crate::url::encode_query;
+
 /// The page sizes offered; any other size in the URL still works.
 pub const PAGE_SIZES: [u64; 4] = [10, 20, 50, 100];
 
@@ -179,32 +181,6 @@ impl PageInfo {
         }
         pages
     }
-}
-
-/// `?a=1&b=x%20y`, percent-encoding everything but unreserved characters; empty for no pairs.
-pub fn encode_query(pairs: &[(&str, String)]) -> String {
-    if pairs.is_empty() {
-        return String::new();
-    }
-    let body: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
-        .collect();
-    format!("?{}", body.join("&"))
-}
-
-/// Percent-encodes all but RFC 3986's unreserved characters.
-pub fn encode_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

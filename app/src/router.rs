@@ -1,16 +1,37 @@
 //! A small client-side router: the location as signals, `history.pushState` navigation, same-origin link
 //! clicks handled in place, back/forward. Each history entry carries its place in the session history
 //! (`history.state`), so that a back/forward can be measured and, when a screen's guard refuses it,
-//! undone (the unsaved-changes guard).
+//! undone.
+//! One guard API for leaving a screen: [`Location::guard`] is asked before a link click and before a
+//! back/forward shows another page (the unsaved-changes guard), and [`Location::leave`] goes on once
+//! the admin agreed.
 //! A new screen that replaced the focused element gives focus to `<main>`, where keyboard and
 //! screen-reader users carry on. It replaces leptos_router, whose generic route tree was one of
-//! the largest parts of the .wasm; route matching itself is plain Rust in [`crate::routes`].
+//! the largest parts of the .wasm; route matching itself is plain Rust in [`crate::routes`], and
+//! URL text is read and written by [`crate::url`].
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leptos::{ev, prelude::*};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
-use crate::components::focus;
+use crate::{
+    focus,
+    url::{query_value, split},
+};
+
+/// Where the admin is about to go when a navigation guard is asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Leaving {
+    /// An in-app link to this path (with its query).
+    To(String),
+    /// Back (negative) or forward this many entries; the browser has been stepped back meanwhile.
+    Through(i32),
+}
+
+/// The guard of the screen on show, tagged with a number of its own so that only it removes itself.
+type Guard = (usize, Callback<Leaving, bool>);
 
 /// Where the app is (a context value).
 #[derive(Clone, Copy)]
@@ -20,9 +41,11 @@ pub struct Location {
     search: RwSignal<String>,
     /// The current entry's place in the session history.
     index: StoredValue<i32>,
-    /// Asked before a back/forward of so many entries (negative: back) shows another page; `false`
-    /// undoes it. Tagged with its owner's id, so that only the owner removes it.
-    history_guard: StoredValue<Option<(usize, Callback<i32, bool>)>>,
+    /// Asked before a link click or a back/forward leaves the page; `false` stays (and undoes a
+    /// back/forward).
+    guard: StoredValue<Option<Guard>>,
+    /// Set by [`Location::leave`] for the back/forward it starts, which the guard already agreed to.
+    agreed: StoredValue<bool>,
 }
 
 impl Location {
@@ -33,7 +56,8 @@ impl Location {
             path: RwSignal::new(path),
             search: RwSignal::new(search),
             index: StoredValue::new(0),
-            history_guard: StoredValue::new(None),
+            guard: StoredValue::new(None),
+            agreed: StoredValue::new(false),
         }
     }
 
@@ -64,29 +88,59 @@ impl Location {
         }
     }
 
-    /// Asks `guard` before each back/forward from now on, until [`Location::unguard_history`] with
-    /// the same `owner` (a [`crate::components::unique_number`]).
-    pub fn guard_history(&self, owner: usize, guard: Callback<i32, bool>) {
-        self.history_guard.set_value(Some((owner, guard)));
+    /// Asks `guard` before each link click or back/forward that would leave the page, for as long as the
+    /// calling component lives; `false` keeps the admin here. The guard may then ask them and call
+    /// [`Location::leave`].
+    pub fn guard(&self, guard: Callback<Leaving, bool>) {
+        static NEXT: AtomicUsize = AtomicUsize::new(1);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        self.guard.set_value(Some((id, guard)));
+        let this = *self;
+        on_cleanup(move || {
+            // A newer guard (the next screen's) stays.
+            this.guard.try_update_value(|guard| {
+                if guard.as_ref().is_some_and(|(owner, _)| *owner == id) {
+                    *guard = None;
+                }
+            });
+        });
     }
 
-    /// Stops asking the guard that `owner` installed (a newer one stays).
-    pub fn unguard_history(&self, owner: usize) {
-        self.history_guard.update_value(|guard| {
-            if guard.as_ref().is_some_and(|(o, _)| *o == owner) {
-                *guard = None;
+    /// Whether the guard lets the admin go (`true` without one).
+    fn may_leave(&self, leaving: Leaving) -> bool {
+        match self.guard.get_value() {
+            Some((_, guard)) => guard.run(leaving),
+            None => true,
+        }
+    }
+
+    /// Goes where the admin was about to go when the guard stopped them, without asking it again.
+    pub fn leave(&self, leaving: Leaving) {
+        match leaving {
+            Leaving::To(href) => self.navigate(&href, false),
+            Leaving::Through(steps) => {
+                self.agreed.set_value(true);
+                if let Ok(history) = window().history() {
+                    let _ = history.go_with_delta(steps);
+                }
             }
-        });
+        }
+    }
+
+    /// A link was clicked: follow it, unless the guard keeps the admin here.
+    fn follow(&self, href: String) {
+        if self.may_leave(Leaving::To(href.clone())) {
+            self.navigate(&href, false);
+        }
     }
 
     /// A back/forward happened: show where it went, unless the guard refuses, in which case the
     /// browser steps back to this entry.
     fn traverse(&self) {
         let steps = history_index().map_or(0, |to| to - self.index.get_value());
-        if steps != 0
-            && let Some((_, guard)) = self.history_guard.get_value()
-            && !guard.run(steps)
-        {
+        let agreed = self.agreed.get_value();
+        self.agreed.set_value(false);
+        if steps != 0 && !agreed && !self.may_leave(Leaving::Through(steps)) {
             if let Ok(history) = window().history() {
                 let _ = history.go_with_delta(-steps);
             }
@@ -166,11 +220,10 @@ pub fn provide_router() -> Location {
     }
     provide_context(location);
     let popstate = window_event_listener(ev::popstate, move |_| location.traverse());
-    // On the window, so that a handler on the document (the unsaved-changes guard) can veto a click first.
     let click = window_event_listener(ev::click, move |ev| {
         if let Some(to) = in_app_link(&ev) {
             ev.prevent_default();
-            location.navigate(&to, false);
+            location.follow(to);
         }
     });
     let handles = SendWrapper::new((popstate, click));
@@ -187,7 +240,7 @@ pub fn use_location() -> Location {
 }
 
 /// The path, query and fragment of the same-origin link that a plain left click would follow, if any.
-pub fn in_app_link(ev: &web_sys::MouseEvent) -> Option<String> {
+fn in_app_link(ev: &web_sys::MouseEvent) -> Option<String> {
     if ev.default_prevented()
         || ev.button() != 0
         || ev.meta_key()
@@ -230,83 +283,4 @@ pub fn NavLink(#[prop(into)] href: String, children: Children) -> impl IntoView 
         (path == section || path.starts_with(&format!("{section}/"))).then_some("page")
     });
     view! { <a href=href aria-current=current>{children()}</a> }
-}
-
-/// Splits `path?query#fragment` into the path and the query (the fragment is dropped).
-fn split(to: &str) -> (String, String) {
-    let without_fragment = to.split_once('#').map_or(to, |(before, _)| before);
-    match without_fragment.split_once('?') {
-        Some((path, query)) => (path.to_owned(), query.to_owned()),
-        None => (without_fragment.to_owned(), String::new()),
-    }
-}
-
-/// The value of `name` in a query string (`a=1&b=x%20y`), `+` and percent escapes decoded.
-pub fn query_value(search: &str, name: &str) -> Option<String> {
-    search.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (decode(key) == name).then(|| decode(value))
-    })
-}
-
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(byte) => {
-                        out.push(byte);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_values_are_percent_decoded() {
-        let search = "search=orders%20%26%20co&page=2&flag&x=a+b&bad=%zz";
-        assert_eq!(
-            query_value(search, "search").as_deref(),
-            Some("orders & co")
-        );
-        assert_eq!(query_value(search, "page").as_deref(), Some("2"));
-        assert_eq!(query_value(search, "flag").as_deref(), Some(""));
-        assert_eq!(query_value(search, "x").as_deref(), Some("a b"));
-        assert_eq!(query_value(search, "bad").as_deref(), Some("%zz"));
-        assert_eq!(query_value("q=%é%4", "q").as_deref(), Some("%é%4"));
-        assert_eq!(query_value(search, "missing"), None);
-        assert_eq!(query_value("", "page"), None);
-    }
-
-    #[test]
-    fn utf8_escapes_decode_to_text() {
-        assert_eq!(query_value("q=caf%C3%A9", "q").as_deref(), Some("café"));
-    }
-
-    #[test]
-    fn a_target_splits_into_path_and_query() {
-        assert_eq!(
-            split("/endpoints?page=2#top"),
-            ("/endpoints".into(), "page=2".into())
-        );
-        assert_eq!(split("/events"), ("/events".into(), String::new()));
-    }
 }

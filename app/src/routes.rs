@@ -2,7 +2,7 @@
 
 use webhook_api::{AttemptSortField, EndpointSortField};
 
-use crate::query::{ListQuery, encode_query};
+use crate::{query::ListQuery, url::encode_query};
 
 /// Every screen, as matched from a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use gloo_net::http::Method;
 use webhook_api::{OAuthError, TokenResponse, User};
 
 use super::{ApiError, Client, network_error};
-use crate::{query::encode_component, wire};
+use crate::{url, wire};
 
 /// Trades a username and password for tokens. Form-encoded, as OAuth2 servers expect.
 pub async fn password_grant(
@@ -41,11 +41,7 @@ pub async fn refresh_grant(
 }
 
 async fn token(client: &Client, form: &[(&str, &str)]) -> Result<TokenResponse, ApiError> {
-    let body = form
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let body = url::form_body(form);
     // The token route answers errors in OAuth2's shape, so it does not go through `Client::send`'s
     // error mapping.
     let request = gloo_net::http::RequestBuilder::new(&client.url("/oauth/token/"))

@@ -9,7 +9,8 @@ use webhook_api::{
 use super::{ApiError, Client, endpoint_path};
 use crate::{
     json_tree::Json,
-    query::{ListQuery, encode_query},
+    query::ListQuery,
+    url::encode_query,
     wire::{Fields, FromJson},
 };
 

@@ -6,10 +6,8 @@ use leptos::{html, prelude::*};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
-use super::{
-    focus::{self, FOCUSABLE, focusables},
-    unique_id,
-};
+use super::unique_id;
+use crate::focus::{self, FOCUSABLE, focusables};
 
 /// A modal dialog titled `title`. `on_close` runs on Escape; the parent closes it by no longer rendering it.
 #[component]

@@ -6,7 +6,6 @@ pub mod dialog;
 pub mod error_panel;
 pub mod event_picker;
 pub mod field;
-pub mod focus;
 pub mod json_viewer;
 pub mod layout;
 pub mod pagination;

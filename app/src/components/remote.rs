@@ -10,9 +10,10 @@ use std::{cell::Cell, future::Future, pin::Pin, rc::Rc};
 use leptos::{html, prelude::*};
 use send_wrapper::SendWrapper;
 
-use super::{error_panel::ErrorPanel, focus};
+use super::error_panel::ErrorPanel;
 use crate::{
     api::{ApiError, Client},
+    focus,
     session::use_session,
 };
 

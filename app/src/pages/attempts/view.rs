@@ -11,11 +11,11 @@ use super::{AttemptDetail, AttemptTable, ResendDialog, ResendRequestKind};
 use crate::{
     api,
     components::{
-        focus,
         pagination::{PageSizeSelect, Pagination},
         remote::{Remote, loaded},
         skeleton::TableSkeleton,
     },
+    focus,
     outcome::event_id,
     pages::signature_tool::SignatureToolInput,
     query::{ListQuery, PageInfo},
