@@ -1,5 +1,6 @@
-//! Keeping keyboard focus in place when part of a screen is rebuilt (a reload, a changed attempt): the
-//! element that had focus is gone, so its counterpart in the new markup gets it.
+//! Keyboard focus: keeping it in place when part of a screen is rebuilt (a reload, a changed attempt: the
+//! element that had focus is gone, so its counterpart in the new markup gets it), telling whether it was
+//! lost, and moving it to an element by id.
 
 use wasm_bindgen::JsCast;
 
@@ -74,5 +75,15 @@ pub fn restore(scope: &web_sys::Element, position: &FocusPosition) {
         within.and_then(|w| focusables(&w).into_iter().nth(position.index as usize))
     {
         let _ = target.focus();
+    }
+}
+
+/// Focuses the element with the id `id`, if there is one.
+pub fn focus_id(id: &str) {
+    if let Some(element) = leptos::prelude::document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
     }
 }

@@ -319,7 +319,7 @@ fn detail(attempt: Attempt) -> (Mounted, RwSignal<Vec<Option<u64>>>) {
                 attempt
                 take_focus=false
                 on_close=|()| {}
-                on_resend=move |a: Attempt| resent.update(|r| r.push(app::outcome::event_id(&a)))
+                on_resend=move |a: Attempt| resent.update(|r| r.push(app::pages::attempts::outcome::event_id(&a)))
                 on_open_in_tool=|_: Attempt| {}
             />
         }

@@ -8,7 +8,7 @@ use app::{
     api::ApiError,
     components::task::Task,
     components::{event_picker::EventPicker, pagination::Pagination},
-    form::EndpointDraft,
+    pages::endpoints::form::draft::EndpointDraft,
     pages::endpoints::{EndpointForm, EndpointTable},
     query::{ListQuery, PageInfo},
     routes,
@@ -281,7 +281,7 @@ async fn the_filter_narrows_the_picker_to_matching_types() {
     assert!(mounted.text(".event-picker").contains("No event matches"));
 }
 
-fn form(save: app::pages::endpoints::SaveAction) -> Mounted {
+fn form(save: app::pages::endpoints::SaveEndpoint) -> Mounted {
     mount(Some(admin_session("")), move || {
         let catalog = vec!["comment.created".to_owned(), "user.created".to_owned()];
         view! {
@@ -296,7 +296,7 @@ fn form(save: app::pages::endpoints::SaveAction) -> Mounted {
     })
 }
 
-fn never_called() -> app::pages::endpoints::SaveAction {
+fn never_called() -> app::pages::endpoints::SaveEndpoint {
     Task::new(|_: &EndpointDraft| async { panic!("the form must not submit") })
 }
 

@@ -131,27 +131,7 @@ pub fn PasswordDialog(
                     <p class="hint">"Confirms it is you: this action is sensitive."</p>
                 </div>
                 <div id=problem_id role="alert">
-                    {move || {
-                        problem
-                            .get()
-                            .map(|problem| match problem {
-                                PasswordProblem::Wrong(message) => {
-                                    view! { <p class="field-error">{message}</p> }.into_any()
-                                }
-                                PasswordProblem::Throttled { message, until } => {
-                                    view! {
-                                        <p class="form-error throttled">
-                                            {message}
-                                            {until.map(|at| format!(" (at {})", exact(at)))}
-                                        </p>
-                                    }
-                                        .into_any()
-                                }
-                                PasswordProblem::Other(message) => {
-                                    view! { <p class="form-error">{message}</p> }.into_any()
-                                }
-                            })
-                    }}
+                    {move || problem.get().map(|problem| view! { <ProblemMessage problem /> })}
                 </div>
                 <div class="modal-actions">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>
@@ -169,6 +149,24 @@ pub fn PasswordDialog(
                 </div>
             </form>
         </Modal>
+    }
+}
+
+/// What the dialog says about the last refusal.
+#[component]
+fn ProblemMessage(problem: PasswordProblem) -> impl IntoView {
+    match problem {
+        PasswordProblem::Wrong(message) => {
+            view! { <p class="field-error">{message}</p> }.into_any()
+        }
+        PasswordProblem::Throttled { message, until } => view! {
+            <p class="form-error throttled">
+                {message}
+                {until.map(|at| format!(" (at {})", exact(at)))}
+            </p>
+        }
+        .into_any(),
+        PasswordProblem::Other(message) => view! { <p class="form-error">{message}</p> }.into_any(),
     }
 }
 

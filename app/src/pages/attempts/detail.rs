@@ -3,15 +3,17 @@
 use leptos::{html, prelude::*};
 use webhook_api::Attempt;
 
-use super::SignatureCheck;
+use super::{
+    SignatureCheck,
+    outcome::{self, classify, event_id},
+    response_body::{self, ResponseBody},
+};
 use crate::{
     components::{
         datetime::{Countdown, exact},
         json_viewer::JsonViewer,
     },
-    outcome::{self, classify, event_id},
     pages::endpoints::RevealedSecret,
-    response_body::{self, ResponseBody},
     time,
 };
 

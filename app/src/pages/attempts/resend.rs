@@ -13,9 +13,9 @@ use crate::{
     session::use_session,
 };
 
-/// What to resend.
+/// The events a resend dialog sends again: one (from an attempt's panel) or several (the ticked attempts').
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ResendRequestKind {
+pub enum EventsToResend {
     One {
         event: u64,
         event_type: String,
@@ -24,12 +24,12 @@ pub enum ResendRequestKind {
     Many(Vec<u64>),
 }
 
-impl ResendRequestKind {
+impl EventsToResend {
     fn title(&self) -> String {
         match self {
             Self::One { .. } => "Resend this event?".to_owned(),
-            Self::Many(events) if events.len() == 1 => "Resend 1 event?".to_owned(),
-            Self::Many(events) => format!("Resend {} events?", events.len()),
+            Self::Many(ids) if ids.len() == 1 => "Resend 1 event?".to_owned(),
+            Self::Many(ids) => format!("Resend {} events?", ids.len()),
         }
     }
 }
@@ -37,7 +37,7 @@ impl ResendRequestKind {
 #[component]
 pub fn ResendDialog(
     endpoint_id: u64,
-    kind: ResendRequestKind,
+    events: EventsToResend,
     #[prop(into)] on_close: Callback<()>,
     /// After the server accepted it.
     #[prop(into)]
@@ -46,15 +46,15 @@ pub fn ResendDialog(
     let session = use_session();
     let lockout = PasswordLockout::use_lockout();
     let toasts = use_toasts();
-    let title = kind.title();
-    let stored_kind = StoredValue::new(kind.clone());
+    let title = events.title();
+    let to_resend = StoredValue::new(events.clone());
     let send = Task::new(move |password: &String| {
         let password = password.clone();
-        let kind = stored_kind.get_value();
+        let events = to_resend.get_value();
         let client = session.client();
         async move {
-            let (result, done) = match &kind {
-                ResendRequestKind::One { event, event_type } => (
+            let (result, done) = match &events {
+                EventsToResend::One { event, event_type } => (
                     api::resend(
                         &client,
                         endpoint_id,
@@ -66,19 +66,19 @@ pub fn ResendDialog(
                     .await,
                     format!("Resent event {event} ({event_type}): a new attempt is on its way."),
                 ),
-                ResendRequestKind::Many(events) => (
+                EventsToResend::Many(ids) => (
                     api::bulk_resend(
                         &client,
                         endpoint_id,
                         &BulkResendRequest {
-                            event: events.clone(),
+                            event: ids.clone(),
                             password,
                         },
                     )
                     .await,
                     format!(
                         "Resent {} events: new attempts are on their way.",
-                        events.len()
+                        ids.len()
                     ),
                 ),
             };
@@ -94,14 +94,13 @@ pub fn ResendDialog(
     });
     let result = send.value();
     let problem = Signal::derive(move || result.get().and_then(Result::err));
-    let explanation = match kind {
-        ResendRequestKind::One { event, event_type } => format!(
+    let explanation = match events {
+        EventsToResend::One { event, event_type } => format!(
             "Event {event} ({event_type}) is sent to this endpoint once more, right away, whether or not it is active. No automatic retries follow."
         ),
-        ResendRequestKind::Many(events) => format!(
+        EventsToResend::Many(ids) => format!(
             "Events {} are each sent to this endpoint once more, right away. No automatic retries follow.",
-            events
-                .iter()
+            ids.iter()
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")

@@ -4,12 +4,12 @@
 use leptos::prelude::*;
 use webhook_api::{Attempt, AttemptSortField, Ordering};
 
+use super::outcome::{self, classify, event_id};
 use crate::{
     components::{
         datetime::{Countdown, RelativeTime},
         sort_header::{SortHeader, SortState},
     },
-    outcome::{self, classify, event_id},
     query::ListQuery,
     routes,
     set::SortedSet,

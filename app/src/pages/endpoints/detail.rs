@@ -58,12 +58,43 @@ pub fn EndpointDetail(id: u64) -> impl IntoView {
 /// Everything but the attempts, for one loaded endpoint.
 #[component]
 fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoView {
-    let session = use_session();
-    let toasts = use_toasts();
     let location = use_location();
     let id = endpoint.id;
-    let active = endpoint.is_active;
     let deleting = RwSignal::new(false);
+    // An expire changes `updated_at` but does not reload the page (that would rebuild the secret panel).
+    let updated_at = RwSignal::new(endpoint.updated_at.clone());
+    let for_delete = endpoint.clone();
+    view! {
+        <EndpointHeader endpoint=endpoint.clone() on_changed on_delete=Callback::new(move |()| deleting.set(true)) />
+        <div class="detail-grid">
+            <EndpointFacts endpoint updated_at />
+            // Not reloaded after an expire: that would rebuild the panel and lose its offer to reveal.
+            <SigningSecretPanel id on_expired=move |saved: Endpoint| updated_at.set(saved.updated_at) />
+        </div>
+        <Show when=move || deleting.get()>
+            <DeleteEndpointDialog
+                endpoint=for_delete.clone()
+                on_close=Callback::new(move |()| deleting.set(false))
+                on_deleted=Callback::new(move |_| {
+                    deleting.set(false);
+                    location.navigate(&routes::endpoints(), false);
+                })
+            />
+        </Show>
+    }
+}
+
+/// The target, the badges, and the actions: edit, activate or deactivate, delete.
+#[component]
+fn EndpointHeader(
+    endpoint: Endpoint,
+    on_changed: Callback<()>,
+    on_delete: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let id = endpoint.id;
+    let active = endpoint.is_active;
     let toggle = Task::new(move |_: &()| {
         let client = session.client();
         async move {
@@ -85,18 +116,6 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
         }
     });
     let toggling = toggle.pending();
-    let for_delete = endpoint.clone();
-    let created = time::parse_iso8601(&endpoint.created_at).map(exact);
-    // An expire changes `updated_at` but does not reload the page (that would rebuild the secret panel).
-    let updated_at = RwSignal::new(endpoint.updated_at.clone());
-    let updated = move || {
-        updated_at.with(|at| {
-            let text = time::parse_iso8601(at)
-                .map(exact)
-                .unwrap_or_else(|| at.clone());
-            view! { <time datetime=at.clone()>{text}</time> }
-        })
-    };
     view! {
         <header class="page-header">
             <div class="title-block">
@@ -121,58 +140,60 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
                 }>
                     {if active { "Deactivate" } else { "Activate" }}
                 </button>
-                <button type="button" class="button danger-text" on:click=move |_| deleting.set(true)>
+                <button type="button" class="button danger-text" on:click=move |_| on_delete.run(())>
                     "Delete…"
                 </button>
             </div>
         </header>
-        <div class="detail-grid">
-            <section class="card" aria-labelledby="endpoint-fields-title">
-                <h2 id="endpoint-fields-title">"Details"</h2>
-                <dl class="facts">
-                    <dt>"Description"</dt>
-                    <dd>
-                        {if endpoint.description.is_empty() {
-                            view! { <span class="muted">"None"</span> }.into_any()
-                        } else {
-                            view! { <span>{endpoint.description.clone()}</span> }.into_any()
-                        }}
-                    </dd>
-                    <dt>"Created"</dt>
-                    <dd>{created.unwrap_or_else(|| endpoint.created_at.clone())}</dd>
-                    <dt>"Updated"</dt>
-                    <dd class="updated-at">{updated}</dd>
-                    <dt>"ID"</dt>
-                    <dd class="mono">{id}</dd>
-                </dl>
-                <h3>{format!("Subscribed events ({})", endpoint.events.len())}</h3>
-                <ul class="subscriptions">
-                    {endpoint
-                        .events
-                        .iter()
-                        .map(|s| {
-                            view! {
-                                <li>
-                                    <code>{s.event_type.clone()}</code>
-                                    <span class="muted">" added " <RelativeTime iso=s.added_at.clone() /></span>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-            </section>
-            // Not reloaded after an expire: that would rebuild the panel and lose its offer to reveal.
-            <SigningSecretPanel id on_expired=move |saved: Endpoint| updated_at.set(saved.updated_at) />
-        </div>
-        <Show when=move || deleting.get()>
-            <DeleteEndpointDialog
-                endpoint=for_delete.clone()
-                on_close=Callback::new(move |()| deleting.set(false))
-                on_deleted=Callback::new(move |_| {
-                    deleting.set(false);
-                    location.navigate(&routes::endpoints(), false);
-                })
-            />
-        </Show>
+    }
+}
+
+/// The endpoint's fields and its subscriptions.
+#[component]
+fn EndpointFacts(endpoint: Endpoint, updated_at: RwSignal<String>) -> impl IntoView {
+    let created = time::parse_iso8601(&endpoint.created_at).map(exact);
+    let updated = move || {
+        updated_at.with(|at| {
+            let text = time::parse_iso8601(at)
+                .map(exact)
+                .unwrap_or_else(|| at.clone());
+            view! { <time datetime=at.clone()>{text}</time> }
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="endpoint-fields-title">
+            <h2 id="endpoint-fields-title">"Details"</h2>
+            <dl class="facts">
+                <dt>"Description"</dt>
+                <dd>
+                    {if endpoint.description.is_empty() {
+                        view! { <span class="muted">"None"</span> }.into_any()
+                    } else {
+                        view! { <span>{endpoint.description.clone()}</span> }.into_any()
+                    }}
+                </dd>
+                <dt>"Created"</dt>
+                <dd>{created.unwrap_or_else(|| endpoint.created_at.clone())}</dd>
+                <dt>"Updated"</dt>
+                <dd class="updated-at">{updated}</dd>
+                <dt>"ID"</dt>
+                <dd class="mono">{endpoint.id}</dd>
+            </dl>
+            <h3>{format!("Subscribed events ({})", endpoint.events.len())}</h3>
+            <ul class="subscriptions">
+                {endpoint
+                    .events
+                    .iter()
+                    .map(|s| {
+                        view! {
+                            <li>
+                                <code>{s.event_type.clone()}</code>
+                                <span class="muted">" added " <RelativeTime iso=s.added_at.clone() /></span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }

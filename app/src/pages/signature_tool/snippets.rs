@@ -1,5 +1,10 @@
-//! Signature verification for receivers, in four languages, as the signature tool shows them. The
-//! Python, Node.js and Rust ones are run against the shared test vectors by this module's tests.
+//! Signature verification for receivers, in four languages, as the signature tool shows them (one tab
+//! each). The Python, Node.js and Rust ones are run against the shared test vectors by this module's
+//! tests.
+
+use leptos::prelude::*;
+
+use crate::components::copy_button::CopyButton;
 
 /// A language and its snippet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +37,70 @@ pub const SNIPPETS: [Snippet; 4] = [
         code: include_str!("snippets/verify.rs"),
     },
 ];
+
+/// Verification code for receivers, one tab per language.
+#[component]
+pub fn Snippets() -> impl IntoView {
+    let current = RwSignal::new(0usize);
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let n = SNIPPETS.len();
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (current.get_untracked() + 1) % n,
+            "ArrowLeft" => (current.get_untracked() + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        current.set(next);
+        if let Some(tab) =
+            document().get_element_by_id(&format!("snippet-tab-{}", SNIPPETS[next].slug))
+        {
+            let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&tab).focus();
+        }
+    };
+    view! {
+        <section class="card snippets" aria-labelledby="snippets-title">
+            <h2 id="snippets-title">"Verify deliveries in your receiver"</h2>
+            <p class="muted">"Use the raw request body, before any JSON parsing, and compare in constant time."</p>
+            <div role="tablist" aria-label="Language" class="tabs" on:keydown=on_keydown>
+                {SNIPPETS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, snippet)| {
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                class="tab"
+                                id=format!("snippet-tab-{}", snippet.slug)
+                                aria-controls="snippet-panel"
+                                aria-selected=move || (current.get() == i).to_string()
+                                tabindex=move || if current.get() == i { "0" } else { "-1" }
+                                on:click=move |_| current.set(i)
+                            >
+                                {snippet.language}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div
+                id="snippet-panel"
+                role="tabpanel"
+                aria-labelledby=move || format!("snippet-tab-{}", SNIPPETS[current.get()].slug)
+            >
+                <div class="json-toolbar">
+                    <CopyButton
+                        text=Signal::derive(move || SNIPPETS[current.get()].code.to_owned())
+                        label=Signal::derive(move || format!("Copy the {} snippet", SNIPPETS[current.get()].language)).get_untracked()
+                    />
+                </div>
+                <pre class="code"><code>{move || SNIPPETS[current.get()].code}</code></pre>
+            </div>
+        </section>
+    }
+}
 
 #[cfg(test)]
 mod tests {

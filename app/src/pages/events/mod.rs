@@ -1,18 +1,20 @@
 //! `/events`: every event type the server offers, grouped by resource, with when it fires, an example
-//! payload, and which endpoints subscribe to it.
+//! payload (`example_payload`), and which endpoints subscribe to it.
+
+mod example_payload;
 
 use leptos::prelude::*;
 use webhook_api::{Endpoint, catalog};
 
+use self::example_payload::example_payload;
 use crate::{
     api::{self, ApiError},
     components::{
+        event_picker::selection,
         json_viewer::JsonViewer,
         remote::{Remote, loaded},
         skeleton::BlockSkeleton,
     },
-    event_selection,
-    example_payload::example_payload,
     routes,
     set::SortedSet,
 };
@@ -44,7 +46,7 @@ pub fn EventCatalog() -> impl IntoView {
                     let types = StoredValue::new(types);
                     let endpoints = StoredValue::new(endpoints);
                     (move || {
-                        let groups = types.with_value(|t| filter.with(|f| event_selection::groups(t, &SortedSet::new(), f)));
+                        let groups = types.with_value(|t| filter.with(|f| selection::groups(t, &SortedSet::new(), f)));
                         if groups.is_empty() {
                             return view! { <p class="muted">"No event type matches."</p> }.into_any();
                         }

@@ -1,9 +1,10 @@
-//! The endpoint form's state and rules, apart from its rendering: what was typed, what the shared field
-//! rules say about it, and the body it becomes.
+//! What the endpoint form holds, apart from signals and rendering: what was typed, what the shared field
+//! rules say about it, the body it becomes, and the JSON it is kept as while the admin signs in again.
 
 use webhook_api::{Endpoint, EndpointWrite, EventRef, validate};
 
 use crate::{
+    json_tree,
     set::SortedSet,
     wire::{self, Fields, JsonObject},
 };
@@ -151,7 +152,7 @@ pub fn kept_draft_json(path: &str, draft: &EndpointDraft) -> String {
 
 /// The draft in `text` (from [`kept_draft_json`]) if it was kept for the form at `path`.
 pub fn read_kept_draft(text: &str, path: &str) -> Option<EndpointDraft> {
-    let mut fields = Fields::of(crate::json_tree::parse(text).ok()?).ok()?;
+    let mut fields = Fields::of(json_tree::parse(text).ok()?).ok()?;
     if fields.required::<String>("path").ok()? != path {
         return None;
     }

@@ -1,13 +1,14 @@
 //! The event picker: the server's catalog grouped by resource, a select-all per group, a filter box and
-//! the count selected.
+//! the count selected. Grouping, filtering and select-all are plain logic in [`selection`] (the event
+//! catalog page groups with it too).
+
+pub mod selection;
 
 use leptos::prelude::*;
 use webhook_api::catalog;
 
-use crate::{
-    event_selection::{self, GroupCheck},
-    set::SortedSet,
-};
+use self::selection::GroupCheck;
+use crate::set::SortedSet;
 
 /// Checkboxes for every event type of `catalog`, writing the choice into `selected`.
 #[component]
@@ -26,12 +27,10 @@ pub fn EventPicker(
     let catalog = StoredValue::new(catalog);
     let filter = RwSignal::new(String::new());
     let groups = Memo::new(move |_| {
-        catalog.with_value(|c| {
-            selected.with(|sel| filter.with(|f| event_selection::groups(c, sel, f)))
-        })
+        catalog.with_value(|c| selected.with(|sel| filter.with(|f| selection::groups(c, sel, f))))
     });
     let count = move || selected.with(SortedSet::len);
-    let error_id = super::unique_id("events-error");
+    let error_id = crate::components::unique_id("events-error");
     let shown = move || {
         groups.with(|groups| {
             groups
@@ -104,16 +103,12 @@ pub fn EventPicker(
 
 /// One resource: a select-all box and a box per type.
 #[component]
-fn EventGroup(
-    group: event_selection::Group,
-    selected: RwSignal<SortedSet<String>>,
-) -> impl IntoView {
+fn EventGroup(group: selection::Group, selected: RwSignal<SortedSet<String>>) -> impl IntoView {
     let types = StoredValue::new(group.types.clone());
-    let check = Memo::new(move |_| {
-        types.with_value(|t| selected.with(|s| event_selection::group_check(t, s)))
-    });
+    let check =
+        Memo::new(move |_| types.with_value(|t| selected.with(|s| selection::group_check(t, s))));
     let toggle_all = move |_| {
-        types.with_value(|t| selected.update(|s| event_selection::toggle_group(t, s)));
+        types.with_value(|t| selected.update(|s| selection::toggle_group(t, s)));
     };
     let resource = group.resource.clone();
     view! {

@@ -1,26 +1,36 @@
-//! `/endpoints/new` and `/endpoints/:id/edit`: the form, once the catalog (and the endpoint) loaded.
+//! The endpoint form: `/endpoints/new` and `/endpoints/:id/edit` show it once the catalog (and the
+//! endpoint) loaded. Its rules and the body it sends are in [`draft`], its state in `state`, its view in
+//! `view`.
+
+pub mod draft;
+mod state;
+mod view;
 
 use leptos::prelude::*;
+use webhook_api::Endpoint;
 
-use super::form::{EndpointForm, SaveAction};
+use self::draft::EndpointDraft;
+pub use self::view::EndpointForm;
 use crate::{
-    api,
-    components::task::Task,
+    api::{self, ApiError},
     components::{
         remote::{Remote, loaded},
         skeleton::BlockSkeleton,
+        task::Task,
         toast::use_toasts,
     },
-    form::EndpointDraft,
     router::use_location,
     routes,
     session::use_session,
 };
 
+/// What the form's submit runs: create (no id) or full update (`PUT`).
+pub type SaveEndpoint = Task<EndpointDraft, Result<Endpoint, ApiError>>;
+
 #[component]
 pub fn EndpointNew() -> impl IntoView {
     let catalog = Remote::new(|client| async move { api::catalog(&client).await });
-    let save = save_action(None);
+    let save = save_endpoint(None);
     view! {
         <section class="page" aria-labelledby="new-endpoint-title">
             <header class="page-header">
@@ -53,7 +63,7 @@ pub fn EndpointEdit(id: u64) -> impl IntoView {
         let (endpoint, catalog) = futures::join!(api::endpoint(&client, id), api::catalog(&client));
         Ok((endpoint?, catalog?))
     });
-    let save = save_action(Some(id));
+    let save = save_endpoint(Some(id));
     view! {
         <section class="page" aria-labelledby="edit-endpoint-title">
             <header class="page-header">
@@ -86,7 +96,7 @@ fn skeleton() -> AnyView {
 }
 
 /// Create (no id) or full update, then a toast and on to the endpoint's page.
-fn save_action(id: Option<u64>) -> SaveAction {
+fn save_endpoint(id: Option<u64>) -> SaveEndpoint {
     let session = use_session();
     let toasts = use_toasts();
     let location = use_location();

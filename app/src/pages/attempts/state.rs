@@ -1,0 +1,141 @@
+//! The attempts list's state, apart from its view: the list state in the URL query, the loaded page,
+//! auto-refresh, the attempts ticked for a bulk resend, the open attempt, and the resend asked for.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use webhook_api::{Attempt, AttemptSortField, Page};
+
+use super::{outcome::event_id, resend::EventsToResend};
+use crate::{
+    api,
+    components::remote::Remote,
+    query::ListQuery,
+    router::{Location, use_location},
+    routes,
+    set::SortedSet,
+};
+
+/// How often auto-refresh re-polls.
+pub const AUTO_REFRESH: Duration = Duration::from_secs(5);
+
+#[derive(Clone, Copy)]
+pub struct AttemptsState {
+    /// The endpoint.
+    pub id: u64,
+    /// Page, size and order, from the URL query.
+    pub query: Memo<ListQuery<AttemptSortField>>,
+    pub data: Remote<Page<Attempt>>,
+    pub auto_refresh: RwSignal<bool>,
+    /// Ids of the attempts ticked for bulk resend.
+    pub selected: RwSignal<SortedSet<u64>>,
+    /// The attempt whose panel is open.
+    pub open: RwSignal<Option<u64>>,
+    /// The resend dialog's events, while it is open.
+    pub resend: RwSignal<Option<EventsToResend>>,
+    /// The path of the page showing the list (its query holds the list state).
+    base: StoredValue<String>,
+    location: Location,
+}
+
+impl AttemptsState {
+    /// The attempts of endpoint `id` on the page at `base`, loaded again whenever `reload_on` changes.
+    pub fn new(id: u64, base: String, reload_on: Option<Signal<u32>>) -> Self {
+        let location = use_location();
+        let query = Memo::new(move |_| {
+            location.with_query(|get| ListQuery::<AttemptSortField>::from_query(get))
+        });
+        let data = Remote::new(move |client| {
+            if let Some(reload_on) = reload_on {
+                reload_on.track();
+            }
+            let query = query.get();
+            async move { api::attempts(&client, id, &query).await }
+        });
+        let this = Self {
+            id,
+            query,
+            data,
+            auto_refresh: RwSignal::new(false),
+            selected: RwSignal::new(SortedSet::new()),
+            open: RwSignal::new(None),
+            resend: RwSignal::new(None),
+            base: StoredValue::new(base),
+            location,
+        };
+        this.poll_while_auto_refresh();
+        this.forget_rows_of_another_page();
+        this
+    }
+
+    fn poll_while_auto_refresh(self) {
+        Effect::new(move |_| {
+            if self.auto_refresh.get()
+                && let Ok(handle) =
+                    set_interval_with_handle(move || self.data.reload(), AUTO_REFRESH)
+            {
+                on_cleanup(move || handle.clear());
+            }
+        });
+    }
+
+    /// A new page or order shows other rows: forget what was ticked and opened.
+    fn forget_rows_of_another_page(self) {
+        Effect::watch(
+            move || self.query.get(),
+            move |_, _, _| {
+                self.selected.set(SortedSet::new());
+                self.open.set(None);
+            },
+            false,
+        );
+    }
+
+    /// The path of the page showing the list.
+    pub fn base(&self) -> String {
+        self.base.get_value()
+    }
+
+    /// Shows the list as `next` says (page, size, order).
+    pub fn go(&self, next: ListQuery<AttemptSortField>) {
+        let href = self
+            .base
+            .with_value(|base| routes::attempts_with(base, &next));
+        self.location.navigate(&href, false);
+    }
+
+    /// The distinct events of the ticked attempts on the page.
+    pub fn selected_events(&self) -> Vec<u64> {
+        self.data.with_loaded(|page| {
+            let Some(page) = page else {
+                return Vec::new();
+            };
+            self.selected.with(|s| {
+                let events: SortedSet<u64> = page
+                    .results
+                    .iter()
+                    .filter(|a| s.contains(&a.id))
+                    .filter_map(event_id)
+                    .collect();
+                events.into_iter().collect()
+            })
+        })
+    }
+
+    /// The open attempt as the page has it; a memo, so that a refresh that leaves it unchanged leaves
+    /// its panel alone.
+    pub fn open_attempt(&self) -> Memo<Option<Attempt>> {
+        let (open, data) = (self.open, self.data);
+        Memo::new(move |_| {
+            let id = open.get()?;
+            data.with_loaded(|page| page?.results.iter().find(|a| a.id == id).cloned())
+        })
+    }
+
+    /// After a resend went through: the dialog closes, the ticks go, the list reloads.
+    pub fn resent(&self) {
+        self.resend.set(None);
+        self.selected.set(SortedSet::new());
+        self.data.reload();
+    }
+}
