@@ -1,4 +1,4 @@
-//! `cargo xtask bench [api] [delivery] [fuzz] [render] [size] [--fuzz-seconds N] [--wasm FILE]`: the
+//! `cargo xtask bench [api] [delivery] [fuzz] [render] [size] [--fuzz-seconds N] [--wasm FILE] [--dist DIR]`: the
 //! benchmarks, in release, on this machine. Not part of `cargo xtask test`. Figures go to stdout as Markdown tables to paste into
 //! BENCHMARKS.md.
 //!
@@ -16,7 +16,9 @@
 //! - `size`: the release `dist/` (raw, gzip -9, brotli -q 11) and where the .wasm's bytes go: `twiggy
 //!   top` of the build before wasm-bindgen and wasm-opt (it still has symbol names), summed per crate,
 //!   and its largest items. `--wasm FILE` attributes another build's `app.wasm` instead (for a
-//!   before/after), without building.
+//!   before/after), without building; `--dist DIR` measures another build's release `dist/` (made by
+//!   `trunk build --release` in a scratch checkout of another commit, say), without building, and
+//!   attributes only with `--wasm`.
 //!
 //! `api` and `delivery` start from a fresh database in `target/bench/`; `fuzz` keeps its corpus in
 //! `target/fuzz-corpus/` (grown from `fuzz/seeds/`) and writes crashing inputs to `fuzz/artifacts/`.
@@ -49,6 +51,7 @@ pub fn run(args: &[String]) -> Result {
     let mut chosen: Vec<&str> = Vec::new();
     let mut fuzz_seconds = FUZZ_SECONDS;
     let mut wasm: Option<PathBuf> = None;
+    let mut dist: Option<PathBuf> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         if arg == "--fuzz-seconds" {
@@ -63,11 +66,17 @@ pub fn run(args: &[String]) -> Result {
                     .ok_or("--wasm takes the path of an app.wasm")?
                     .into(),
             );
+        } else if arg == "--dist" {
+            dist = Some(
+                args.next()
+                    .ok_or("--dist takes the path of a release dist/")?
+                    .into(),
+            );
         } else if all.contains(&arg.as_str()) {
             chosen.push(arg);
         } else {
             return Err(format!(
-                "unknown bench `{arg}` (choose from: api, delivery, fuzz, render, size; --fuzz-seconds N, --wasm FILE)"
+                "unknown bench `{arg}` (choose from: api, delivery, fuzz, render, size; --fuzz-seconds N, --wasm FILE, --dist DIR)"
             ));
         }
     }
@@ -81,7 +90,7 @@ pub fn run(args: &[String]) -> Result {
             "api" => api()?,
             "delivery" => delivery()?,
             "render" => render()?,
-            "size" => size(wasm.as_deref())?,
+            "size" => size(wasm.as_deref(), dist.as_deref())?,
             _ => fuzz(fuzz_seconds)?,
         }
     }
@@ -399,7 +408,16 @@ fn render() -> Result {
 }
 
 /// Where the bytes go: the release `dist/` sizes, then `twiggy top` per crate and its largest items.
-fn size(wasm: Option<&Path>) -> Result {
+/// With `dist`, that build's sizes instead of a new build's (and the items only for `wasm`).
+fn size(wasm: Option<&Path>, dist: Option<&Path>) -> Result {
+    if let Some(dist) = dist {
+        println!("\n==> {} in bytes\n```", dist.display());
+        print!("{}", size::report(&size::measure(dist)?));
+        println!("```");
+        if wasm.is_none() {
+            return Ok(());
+        }
+    }
     let wasm = match wasm {
         Some(wasm) => wasm.to_path_buf(),
         None => {
