@@ -1,7 +1,10 @@
-//! The API's JSON bodies, read and written by hand over [`crate::json_tree`] instead of serde.
+//! The API's JSON bodies, read and written over [`crate::json_tree`] instead of serde: the structs by
+//! `from_json_members!` from their field lists (as their serde attributes name them), the plain-name
+//! enums, the untagged error entry and the writers by hand.
 //!
 //! serde_json's deserializer with the derived visitors of every wire type was the largest part of the
-//! .wasm that was not the app itself (app/README.md has the figures). Reading accepts what the serde
+//! .wasm that was not the app itself (app/README.md has the figures); the macro writes the same code the
+//! hand-written readers were (the release .wasm is byte for byte the same). Reading accepts what the serde
 //! derives of `webhook_api` accept: unknown fields are ignored, an `Option` field may be missing or
 //! null, unknown error codes and delivery errors read as `Unknown`/`Other`; a missing required field or
 //! a value of the wrong type is an error naming the field.
@@ -18,6 +21,34 @@ use crate::json_tree::{self, Json};
 pub trait FromJson: Sized {
     fn from_json(json: Json) -> Result<Self, String>;
 }
+
+/// `FromJson` for structs read member by member: each struct as its name and its fields in order, as
+/// its serde attributes say. A field reads the member of its own name, or the one named after `=`
+/// (serde's `rename`); a missing member is an error that names it, except that `#[optional]` (an
+/// `Option`, serde's `default` there) reads a missing or null member as `None`, and `#[default]` as the
+/// type's default.
+macro_rules! from_json_members {
+    ($($ty:ident $(<$param:ident>)? {
+        $($(#[$how:ident])? $field:ident $(= $name:literal)?),+ $(,)?
+    })+) => {$(
+        impl$(<$param: $crate::wire::FromJson>)? $crate::wire::FromJson for $ty$(<$param>)? {
+            fn from_json(json: $crate::json_tree::Json) -> Result<Self, String> {
+                let mut fields = $crate::wire::Fields::of(json)?;
+                Ok(Self {
+                    $($field: $crate::wire::from_json_members!(
+                        @read fields $(#[$how])? ($crate::wire::from_json_members!(@name $field $($name)?))
+                    ),)+
+                })
+            }
+        }
+    )+};
+    (@name $field:ident) => { stringify!($field) };
+    (@name $field:ident $name:literal) => { $name };
+    (@read $fields:ident ($name:expr)) => { $fields.required($name)? };
+    (@read $fields:ident #[optional] ($name:expr)) => { $fields.optional($name)? };
+    (@read $fields:ident #[default] ($name:expr)) => { $fields.optional($name)?.unwrap_or_default() };
+}
+pub(crate) use from_json_members;
 
 /// A request body as JSON text.
 pub trait ToJson {
@@ -145,86 +176,43 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-impl<T: FromJson> FromJson for Page<T> {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            count: fields.required("count")?,
-            next: fields.optional("next")?,
-            previous: fields.optional("previous")?,
-            results: fields.required("results")?,
-        })
+from_json_members! {
+    Page<T> { count, #[optional] next, #[optional] previous, results }
+    Endpoint {
+        id,
+        created_at,
+        updated_at,
+        is_active,
+        target,
+        description,
+        events,
+        ssl_cert_verification,
     }
-}
-
-impl FromJson for Endpoint {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            id: fields.required("id")?,
-            created_at: fields.required("created_at")?,
-            updated_at: fields.required("updated_at")?,
-            is_active: fields.required("is_active")?,
-            target: fields.required("target")?,
-            description: fields.required("description")?,
-            events: fields.required("events")?,
-            ssl_cert_verification: fields.required("ssl_cert_verification")?,
-        })
+    Subscription { event_type = "type", added_at }
+    Attempt {
+        id,
+        created_at,
+        event,
+        #[optional] sent_at,
+        http_request_body,
+        http_request_signature_header,
+        #[optional] http_response_code,
+        #[optional] http_response_body,
+        #[optional] next_retry,
+        #[optional] error,
+        #[optional] duration_ms,
     }
-}
-
-impl FromJson for Subscription {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            event_type: fields.required("type")?,
-            added_at: fields.required("added_at")?,
-        })
-    }
-}
-
-impl FromJson for Attempt {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            id: fields.required("id")?,
-            created_at: fields.required("created_at")?,
-            event: fields.required("event")?,
-            sent_at: fields.optional("sent_at")?,
-            http_request_body: fields.required("http_request_body")?,
-            http_request_signature_header: fields.required("http_request_signature_header")?,
-            http_response_code: fields.optional("http_response_code")?,
-            http_response_body: fields.optional("http_response_body")?,
-            next_retry: fields.optional("next_retry")?,
-            error: fields.optional("error")?,
-            duration_ms: fields.optional("duration_ms")?,
-        })
-    }
-}
-
-impl FromJson for AttemptEvent {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            id: fields.optional("id")?,
-            event_type: fields.required("type")?,
-            added_at: fields.required("added_at")?,
-        })
-    }
+    AttemptEvent { #[optional] id, event_type = "type", added_at }
+    ErrorBody { errors }
+    User { id, username, #[default] email, role }
+    TokenResponse { access_token, expires_in, token_type, scope, #[optional] refresh_token }
+    OAuthError { error, #[optional] error_description }
+    SigningSecret { signing_secret }
 }
 
 impl FromJson for DeliveryError {
     fn from_json(json: Json) -> Result<Self, String> {
         String::from_json(json).map(|name| DeliveryError::parse(&name))
-    }
-}
-
-impl FromJson for ErrorBody {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            errors: fields.required("errors")?,
-        })
     }
 }
 
@@ -247,6 +235,7 @@ impl FromJson for ErrorMessage {
     }
 }
 
+/// An error message, from its own object or from what is left of an entry that is not a field's.
 fn error_message(fields: &mut Fields) -> Result<ErrorMessage, String> {
     Ok(ErrorMessage {
         code: fields.required("code")?,
@@ -260,54 +249,10 @@ impl FromJson for ErrorCode {
     }
 }
 
-impl FromJson for User {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            id: fields.required("id")?,
-            username: fields.required("username")?,
-            email: fields.optional("email")?.unwrap_or_default(),
-            role: fields.required("role")?,
-        })
-    }
-}
-
 impl FromJson for Role {
     fn from_json(json: Json) -> Result<Self, String> {
         let name = String::from_json(json)?;
         Role::parse(&name).ok_or_else(|| format!("unknown role `{name}`"))
-    }
-}
-
-impl FromJson for TokenResponse {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            access_token: fields.required("access_token")?,
-            expires_in: fields.required("expires_in")?,
-            token_type: fields.required("token_type")?,
-            scope: fields.required("scope")?,
-            refresh_token: fields.optional("refresh_token")?,
-        })
-    }
-}
-
-impl FromJson for OAuthError {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            error: fields.required("error")?,
-            error_description: fields.optional("error_description")?,
-        })
-    }
-}
-
-impl FromJson for SigningSecret {
-    fn from_json(json: Json) -> Result<Self, String> {
-        let mut fields = Fields::of(json)?;
-        Ok(Self {
-            signing_secret: fields.required("signing_secret")?,
-        })
     }
 }
 
