@@ -1,4 +1,4 @@
-//! `cargo xtask bench [api] [delivery] [fuzz] [render] [size] [--fuzz-seconds N] [--wasm FILE] [--dist DIR]`: the
+//! `cargo xtask bench [api] [delivery] [fuzz] [render] [size] [lighthouse] [--fuzz-seconds N] [--wasm FILE] [--dist DIR]`: the
 //! benchmarks, in release, on this machine. Not part of `cargo xtask test`. Figures go to stdout as Markdown tables to paste into
 //! BENCHMARKS.md.
 //!
@@ -19,6 +19,11 @@
 //!   before/after), without building; `--dist DIR` measures another build's release `dist/` (made by
 //!   `trunk build --release` in a scratch checkout of another commit, say), without building, and
 //!   attributes only with `--wasm`.
+//! - `lighthouse`: Lighthouse 12 user flows (`tools/lighthouse/flow.mjs`, installed into
+//!   `tools/lighthouse/` if missing) over every screen, mobile and desktop, three runs each, against the
+//!   release build in `target/bench/lighthouse-dist/` served by the release mock-server (`--static-dir`,
+//!   seeded, in memory): median scores and metrics, what Lighthouse flagged per screen, and the bytes on
+//!   the wire of a first and a repeat visit to the endpoint table. Reports in `target/bench/lighthouse/`.
 //!
 //! `api` and `delivery` start from a fresh database in `target/bench/`; `fuzz` keeps its corpus in
 //! `target/fuzz-corpus/` (grown from `fuzz/seeds/`) and writes crashing inputs to `fuzz/artifacts/`.
@@ -47,7 +52,7 @@ const FUZZ_TARGETS: &[&str] = &["signature_header", "bytes_literal", "endpoint_b
 const FUZZ_SECONDS: u64 = 60;
 
 pub fn run(args: &[String]) -> Result {
-    let all = ["api", "delivery", "fuzz", "render", "size"];
+    let all = ["api", "delivery", "fuzz", "render", "size", "lighthouse"];
     let mut chosen: Vec<&str> = Vec::new();
     let mut fuzz_seconds = FUZZ_SECONDS;
     let mut wasm: Option<PathBuf> = None;
@@ -76,7 +81,7 @@ pub fn run(args: &[String]) -> Result {
             chosen.push(arg);
         } else {
             return Err(format!(
-                "unknown bench `{arg}` (choose from: api, delivery, fuzz, render, size; --fuzz-seconds N, --wasm FILE, --dist DIR)"
+                "unknown bench `{arg}` (choose from: api, delivery, fuzz, render, size, lighthouse; --fuzz-seconds N, --wasm FILE, --dist DIR)"
             ));
         }
     }
@@ -91,6 +96,7 @@ pub fn run(args: &[String]) -> Result {
             "delivery" => delivery()?,
             "render" => render()?,
             "size" => size(wasm.as_deref(), dist.as_deref())?,
+            "lighthouse" => lighthouse()?,
             _ => fuzz(fuzz_seconds)?,
         }
     }
@@ -158,16 +164,22 @@ impl Drop for Server {
 }
 
 impl Server {
-    fn start(db: &PathBuf) -> Result<Self> {
+    /// An empty store in the file `db`.
+    fn start(db: &Path) -> Result<Self> {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
+        Self::start_with(&["--no-seed".as_ref(), "--db".as_ref(), db.as_os_str()])
+    }
+
+    /// The release server with `args` on a free port.
+    fn start_with(args: &[&std::ffi::OsStr]) -> Result<Self> {
         let port = workspace::free_port()?;
         let addr = format!("127.0.0.1:{port}");
         let binary = target_dir().join("release/mock-server");
         let child = Command::new(&binary)
-            .args(["--addr", &addr, "--no-seed", "--db"])
-            .arg(db)
+            .args(["--addr", &addr])
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -405,6 +417,82 @@ fn render() -> Result {
             .env("E2E_DIST", &dist)
             .env("RUST_LOG", "warn"),
     )
+}
+
+/// Lighthouse user flows over every screen of the release build, served by the release mock-server
+/// (`tools/lighthouse/flow.mjs` says what it runs); the machine's load before and after, since other
+/// work on the machine moves the figures.
+fn lighthouse() -> Result {
+    tools::ensure(Needs {
+        browser: true,
+        node_tools: true,
+    })?;
+    tools::ensure_lighthouse()?;
+    let scratch = scratch()?;
+    let dist = scratch.join("lighthouse-dist");
+    println!(
+        "==> building the app (trunk, release) into {}",
+        dist.display()
+    );
+    exec(
+        command("trunk")
+            .args(["build", "--release", "--dist"])
+            .arg(&dist),
+    )?;
+    println!("==> building mock-server (release)");
+    exec(command("cargo").args(["build", "--release", "--quiet", "-p", "mock-server"]))?;
+    let server = Server::start_with(&[
+        "--db".as_ref(),
+        ":memory:".as_ref(),
+        "--static-dir".as_ref(),
+        dist.as_os_str(),
+    ])?;
+    let chromium = tools::chromium().ok_or("no Chromium installed")?;
+    let version = output(Command::new(&chromium).arg("--version")).unwrap_or_default();
+    let lighthouse = std::fs::read_to_string(
+        workspace::root().join("tools/lighthouse/node_modules/lighthouse/package.json"),
+    )
+    .ok()
+    .and_then(|manifest| {
+        manifest
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("\"version\": \""))
+            .map(|rest| rest.trim_end_matches([',', '"']).to_owned())
+    })
+    .unwrap_or_default();
+    let node = output(command("node").arg("--version")).unwrap_or_default();
+    println!("{version}; Lighthouse {lighthouse}; Node {node}");
+    println!("load before: {}", load_average());
+    let started = Instant::now();
+    let out = scratch.join("lighthouse");
+    exec(
+        command("node")
+            .arg(workspace::root().join("tools/lighthouse/flow.mjs"))
+            .args(["--base", &format!("http://{}", server.addr)])
+            .arg("--chromium")
+            .arg(&chromium)
+            .arg("--out")
+            .arg(&out),
+    )?;
+    println!(
+        "\nload after: {} ({:.0} s in all; reports in {})",
+        load_average(),
+        started.elapsed().as_secs_f64(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// `uptime`'s load averages (1, 5 and 15 minutes).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".to_owned())
 }
 
 /// Where the bytes go: the release `dist/` sizes, then `twiggy top` per crate and its largest items.

@@ -3,7 +3,8 @@
 //! - `dev`: mock-server with demo data plus `trunk serve`, and the URL to open.
 //! - `test`: every check and test suite, in order, with a summary line per part.
 //! - `bench`: the server's benchmarks in release (`api`, `delivery`), the fuzz runs (`fuzz`), the app's
-//!   render and memory figures in headless Chromium (`render`), its sizes by crate (`size`).
+//!   render and memory figures in headless Chromium (`render`), its sizes by crate (`size`), its Lighthouse
+//!   scores and bytes on the wire (`lighthouse`).
 //! - `setup`: only install the tools.
 
 mod bench;
@@ -25,7 +26,8 @@ commands:
   setup   install the tools the other commands need, skipping what is there
   bench   benchmarks, not part of test: `bench api`, `bench delivery` (the server in release), `bench fuzz`
           (each fuzz target for 60 s, or `--fuzz-seconds N`), `bench render` (the app in headless Chromium),
-          `bench size` (release sizes, .wasm bytes by crate; `--wasm FILE` for another build); all without a name
+          `bench size` (release sizes, .wasm bytes by crate; `--wasm FILE` for another build), `bench lighthouse`
+          (Lighthouse on every screen, mobile and desktop, and the bytes on the wire); all without a name
 ";
 
 fn main() -> ExitCode {

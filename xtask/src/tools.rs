@@ -13,6 +13,8 @@ use crate::{
 };
 
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// The Lighthouse of `tools/lighthouse/package.json`.
+const LIGHTHOUSE_VERSION: &str = "12.2.3";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Which tools a command needs.
@@ -123,6 +125,28 @@ fn ensure_node_tools() -> Result {
         command("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(workspace::root().join("tools")),
+    )
+}
+
+/// Lighthouse and puppeteer-core for `cargo xtask bench lighthouse`, from `tools/lighthouse/package.json`
+/// at the versions in its lockfile: a package of their own (about 110 MB) that the test command does
+/// not need. Lighthouse 12.2.3: later 12.x locks fail `npm ci` here, and 13 needs Node 22.
+pub fn ensure_lighthouse() -> Result {
+    let dir = workspace::root().join("tools/lighthouse");
+    let manifest = |package: &str| {
+        std::fs::read_to_string(dir.join("node_modules").join(package).join("package.json"))
+            .unwrap_or_default()
+    };
+    if manifest("lighthouse").contains(&format!("\"version\": \"{LIGHTHOUSE_VERSION}\""))
+        && !manifest("puppeteer-core").is_empty()
+    {
+        return Ok(());
+    }
+    step("installing Lighthouse and puppeteer-core from tools/lighthouse/package.json (npm)");
+    exec(
+        command("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(dir),
     )
 }
 
