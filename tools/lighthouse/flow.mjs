@@ -160,46 +160,120 @@ function format(value, decimals) {
   return value === null ? '–' : value.toFixed(decimals);
 }
 
-/** What Lighthouse flagged on a step: every scored audit under 0.9, with its figure. */
+/** The metrics, already in the tables: left out of the findings. */
+const METRIC_AUDITS = new Set([
+  'first-contentful-paint', 'largest-contentful-paint', 'speed-index', 'interactive', 'total-blocking-time',
+  'cumulative-layout-shift', 'max-potential-fid', 'interaction-to-next-paint',
+]);
+
+/** What Lighthouse flagged on a step: every scored audit under 0.9 but the metrics, with its figure. */
 function findings(lhr) {
   const found = new Map();
   for (const [category, { auditRefs }] of Object.entries(lhr.categories)) {
     for (const { id, weight } of auditRefs) {
       const audit = lhr.audits[id];
-      if (!audit || audit.score === null || audit.score >= 0.9) continue;
+      if (!audit || METRIC_AUDITS.has(id) || audit.score === null || audit.score >= 0.9) continue;
       if (audit.scoreDisplayMode === 'notApplicable' || audit.scoreDisplayMode === 'informative') continue;
       found.set(id, { category, title: audit.title, display: audit.displayValue ?? '', weight, audit });
     }
   }
-  // Diagnostics without a score that tell where to aim.
-  for (const id of ['layout-shifts', 'dom-size', 'font-size', 'long-tasks', 'bootup-time', 'mainthread-work-breakdown']) {
+  // Where to aim even when they pass: illegible text, DOM size, what shifted.
+  for (const id of ['font-size', 'dom-size', 'layout-shifts']) {
     const audit = lhr.audits[id];
-    if (audit && audit.displayValue && !found.has(id)) {
+    const worth = id === 'font-size' ? audit?.displayValue && !audit.displayValue.startsWith('100%') : audit?.displayValue;
+    if (worth && !found.has(id)) {
       found.set(id, { category: 'diagnostic', title: audit.title, display: audit.displayValue, weight: 0, audit });
     }
   }
   return found;
 }
 
-/** The items of a failing audit in a few words each (font sizes, layout shift sources, requests). */
+/** The first items of a flagged audit in a few words each (font sizes, requests, nodes). */
 function details(audit) {
   const items = audit.details?.items ?? [];
+  const plain = (value) => (value && typeof value === 'object' && 'value' in value ? value.value : value);
   const describe = (item) => {
-    const node = item.node ?? item.source ?? item.element;
-    if (node?.selector || node?.snippet) return `${node.selector ?? ''} ${node.snippet ?? ''}`.trim();
-    if (item.selector) return typeof item.selector === 'string' ? item.selector : item.selector.snippet ?? '';
+    const node = [item.node, item.source, item.element].find((n) => n?.selector || n?.snippet);
+    if (item.selector && typeof item.selector === 'string') return item.selector;
+    if (node) return node.selector || node.snippet;
     if (item.url) return item.url.replace(base, '');
-    if (item.description) return item.description;
+    if (item.source?.value) return item.source.value;
+    if (item.statistic) return item.statistic;
     if (item.groupLabel) return item.groupLabel;
     return null;
   };
-  const withFigures = items.slice(0, 4).map((item) => {
+  const described = items.slice(0, 4).map((item) => {
     const what = describe(item);
     if (!what) return null;
-    const figure = item.score ?? item.fontSize ?? item.wastedBytes ?? item.duration ?? item.coverage ?? item.value;
-    return figure === undefined ? what : `${what} (${typeof figure === 'number' ? +figure.toFixed(3) : figure})`;
+    let figure = plain(item.fontSize ?? item.wastedBytes ?? item.score ?? item.duration ?? item.value);
+    if (item.coverage) figure = `${figure}, ${item.coverage} of the text`;
+    if (figure === undefined || figure === null) return what;
+    return `${what} (${typeof figure === 'number' ? +figure.toFixed(3) : figure})`;
   });
-  return withFigures.filter(Boolean).join('; ');
+  return described.filter(Boolean).join('; ');
+}
+
+/** Installed before the page's scripts: every layout shift, with what moved (Lighthouse 12.2's own
+ * `layout-shifts` audit fails on this Chromium's traces). Shifts flagged `hadRecentInput` count too, as
+ * in Lighthouse: nothing types during these loads, yet headless Chromium flags some. */
+function recordLayoutShifts() {
+  const name = (node) => {
+    if (!node) return '(removed)';
+    if (node.nodeType !== 1) return `text in ${name(node.parentElement)}`;
+    const classes = typeof node.className === 'string' && node.className.trim() ? `.${node.className.trim().split(/\s+/).join('.')}` : '';
+    return `${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ''}${classes}`;
+  };
+  window.__layoutShifts = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      window.__layoutShifts.push({
+        value: entry.value,
+        at: Math.round(entry.startTime),
+        sources: entry.sources.map((s) => {
+          const down = Math.round(s.currentRect.y - s.previousRect.y);
+          const height = Math.round(s.currentRect.height - s.previousRect.height);
+          return `${name(s.node)} (${down < 0 ? `${-down} px up` : `${down} px down`}${height ? `, ${height > 0 ? '+' : ''}${height} px tall` : ''})`;
+        }),
+      });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/** Layout shifts of each screen on a phone-sized page with the CPU slowed 4×, as Lighthouse's mobile,
+ * from an empty cache. */
+async function layoutShifts(endpoint) {
+  const { browser, close } = await launch();
+  try {
+    const page = (await browser.pages())[0] ?? (await browser.newPage());
+    await page.setViewport({ width: 412, height: 823, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true });
+    await page.evaluateOnNewDocument(recordLayoutShifts);
+    await page.goto(`${base}/sign-in`);
+    await signIn(page);
+    const cdp = await page.createCDPSession();
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const screens = [
+      ['endpoint table', '/endpoints'],
+      ['endpoint page', `/endpoints/${endpoint.id}`],
+      ['events', '/events'],
+      ['signature tool', '/tools/signature'],
+    ];
+    const rows = [];
+    for (const [screen, at] of screens) {
+      await cdp.send('Network.clearBrowserCache');
+      await page.goto(`${base}${at}`);
+      await page.waitForNetworkIdle({ idleTime: 1000 });
+      const shifts = await page.evaluate(() => window.__layoutShifts);
+      const total = shifts.reduce((sum, shift) => sum + shift.value, 0);
+      const moved = shifts
+        .sort((a, b) => b.value - a.value)
+        .slice(0, 3)
+        .map((shift) => `${shift.value.toFixed(3)} at ${shift.at} ms: ${shift.sources.slice(0, 3).join(', ')}`);
+      rows.push(`| ${screen} | ${total.toFixed(3)} | ${moved.join('; ') || '–'} |`);
+    }
+    return rows;
+  } finally {
+    await close();
+  }
 }
 
 async function wireBytes() {
@@ -330,6 +404,15 @@ for (const [preset, name, lhrs] of [...navigations, ...timespans]) {
     lines.push(`  - ${f.category}: ${f.title}${f.display ? ` — ${f.display}` : ''} (\`${id}\`, ${f.runs}/${runs})${more ? `: ${more}` : ''}`);
   }
 }
+
+console.error('==> layout shifts, phone-sized, CPU 4× slower');
+lines.push('');
+lines.push('Layout shifts on a 412 px wide page with the CPU 4× slower (one load each, the sum of every shift;');
+lines.push('the largest shifts with what moved):');
+lines.push('');
+lines.push('| screen | CLS | largest shifts |');
+lines.push('|---|---:|---|');
+lines.push(...(await layoutShifts(endpoint)));
 
 console.error('==> bytes on the wire: a first and a repeat visit to the endpoint table');
 const wire = await wireBytes();
