@@ -12,7 +12,7 @@
 // Prints Markdown to paste into BENCHMARKS.md: medians over the runs, what Lighthouse flagged per
 // screen, the wire bytes. Each run's flow report (HTML) and results (JSON) go to DIR.
 
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -29,6 +29,9 @@ const chromium = args.chromium ?? '/usr/bin/chromium';
 const out = args.out ?? fail('--out DIR is required');
 const runs = Number(args.runs ?? 3);
 const presets = (args.presets ?? 'mobile,desktop').split(',');
+// `--reuse yes`: print the tables again from the flows saved in --out by an earlier run, without
+// running Lighthouse (the layout shifts and the wire bytes are measured again).
+const reuse = args.reuse === 'yes';
 const username = 'admin';
 const password = 'admin';
 const token = 'dev-admin-token';
@@ -101,6 +104,13 @@ async function launch() {
   };
 }
 
+/** The browser's tab, with waits long enough for a busy machine. */
+async function firstPage(browser) {
+  const page = (await browser.pages())[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(120_000);
+  return page;
+}
+
 async function signIn(page) {
   await page.waitForSelector('#sign-in-username');
   await page.type('#sign-in-username', username);
@@ -113,7 +123,7 @@ async function signIn(page) {
 async function flowRun(preset, endpoint) {
   const { browser, close } = await launch();
   try {
-    const page = (await browser.pages())[0] ?? (await browser.newPage());
+    const page = await firstPage(browser);
     const flow = await startFlow(page, {
       name: `Webhook console (${preset})`,
       config: preset === 'desktop' ? desktopConfig : undefined,
@@ -196,7 +206,7 @@ function details(audit) {
     const node = [item.node, item.source, item.element].find((n) => n?.selector || n?.snippet);
     if (item.selector && typeof item.selector === 'string') return item.selector;
     if (node) return node.selector || node.snippet;
-    if (item.url) return item.url.replace(base, '');
+    if (item.url) return item.url.replace(/^https?:\/\/[^/]+/, '');
     if (item.source?.value) return item.source.value;
     if (item.statistic) return item.statistic;
     if (item.groupLabel) return item.groupLabel;
@@ -244,7 +254,7 @@ function recordLayoutShifts() {
 async function layoutShifts(endpoint) {
   const { browser, close } = await launch();
   try {
-    const page = (await browser.pages())[0] ?? (await browser.newPage());
+    const page = await firstPage(browser);
     await page.setViewport({ width: 412, height: 823, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true });
     await page.evaluateOnNewDocument(recordLayoutShifts);
     await page.goto(`${base}/sign-in`);
@@ -279,7 +289,7 @@ async function layoutShifts(endpoint) {
 async function wireBytes() {
   const { browser, close } = await launch();
   try {
-    const page = (await browser.pages())[0] ?? (await browser.newPage());
+    const page = await firstPage(browser);
     await page.setViewport({ width: 1350, height: 940 });
     const cdp = await page.createCDPSession();
     await cdp.send('Network.enable');
@@ -325,7 +335,7 @@ async function wireBytes() {
 function wireTable(title, requests) {
   const lines = [`${title}`, '', '| request | status | encoding | bytes on the wire |', '|---|---:|---|---:|'];
   for (const r of requests) {
-    const where = r.url.replace(base, '');
+    const where = r.url.replace(/^https?:\/\/[^/]+/, '');
     const status = r.cache ? `${r.status ?? ''} (${r.cache})` : `${r.status ?? '–'}`;
     lines.push(`| ${r.method} ${where} | ${status} | ${r.encoding || '–'} | ${r.bytes.toLocaleString('en')} |`);
   }
@@ -340,18 +350,27 @@ console.error(`==> endpoint page: /endpoints/${endpoint.id} (${endpoint.attempts
 
 // steps[preset][step name] = [lhr of each run]
 const steps = {};
-const loads = [];
+const loadsFile = path.join(out, 'loads.json');
+const loads = reuse ? JSON.parse(await readFile(loadsFile, 'utf8').catch(() => '[]')) : [];
 for (const preset of presets) {
   steps[preset] = {};
   for (let run = 1; run <= runs; run++) {
-    const started = Date.now();
-    loads.push(`${preset} ${run}: ${loadavg()[0].toFixed(2)}`);
-    console.error(`==> lighthouse ${preset}, run ${run} of ${runs} (load ${loadavg()[0].toFixed(2)})`);
-    const { result, html } = await flowRun(preset, endpoint);
-    await writeFile(path.join(out, `${preset}-${run}.json`), JSON.stringify(result));
-    await writeFile(path.join(out, `${preset}-${run}.html`), html);
+    const saved = path.join(out, `${preset}-${run}.json`);
+    let result;
+    if (reuse) {
+      result = JSON.parse(await readFile(saved, 'utf8'));
+    } else {
+      const started = Date.now();
+      loads.push(`${preset} ${run}: ${loadavg()[0].toFixed(2)}`);
+      console.error(`==> lighthouse ${preset}, run ${run} of ${runs} (load ${loadavg()[0].toFixed(2)})`);
+      const flow = await flowRun(preset, endpoint);
+      result = flow.result;
+      await writeFile(saved, JSON.stringify(result));
+      await writeFile(path.join(out, `${preset}-${run}.html`), flow.html);
+      await writeFile(loadsFile, JSON.stringify(loads));
+      console.error(`    ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
     for (const step of result.steps) (steps[preset][step.name] ??= []).push(step.lhr);
-    console.error(`    ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
 }
 
@@ -405,19 +424,37 @@ for (const [preset, name, lhrs] of [...navigations, ...timespans]) {
   }
 }
 
-console.error('==> layout shifts, phone-sized, CPU 4× slower');
-lines.push('');
-lines.push('Layout shifts on a 412 px wide page with the CPU 4× slower (one load each, the sum of every shift;');
-lines.push('the largest shifts with what moved):');
-lines.push('');
-lines.push('| screen | CLS | largest shifts |');
-lines.push('|---|---:|---|');
-lines.push(...(await layoutShifts(endpoint)));
-
-console.error('==> bytes on the wire: a first and a repeat visit to the endpoint table');
-const wire = await wireBytes();
-lines.push('');
-lines.push(wireTable('First visit to `/endpoints` (signed in, empty cache):', wire.first));
-lines.push('');
-lines.push(wireTable('Repeat visit (the same tab, navigating to it again):', wire.repeat));
 console.log(lines.join('\n'));
+
+/** Runs a measurement, or says why it failed: the tables above are printed already. */
+async function measured(what, body) {
+  console.error(`==> ${what}`);
+  try {
+    return await body();
+  } catch (error) {
+    console.error(`    failed: ${error.message}`);
+    return [`(${what}: failed, ${error.message})`];
+  }
+}
+
+const shifts = await measured('layout shifts, phone-sized, CPU 4× slower', async () => [
+  '',
+  'Layout shifts on a 412 px wide page with the CPU 4× slower (one load each from an empty cache, the sum',
+  'of every shift; the largest shifts with what moved):',
+  '',
+  '| screen | CLS | largest shifts |',
+  '|---|---:|---|',
+  ...(await layoutShifts(endpoint)),
+]);
+console.log(shifts.join('\n'));
+
+const wire = await measured('bytes on the wire: a first and a repeat visit to the endpoint table', async () => {
+  const { first, repeat } = await wireBytes();
+  return [
+    '',
+    wireTable('First visit to `/endpoints` (signed in, empty cache):', first),
+    '',
+    wireTable('Repeat visit (the same tab, navigating to it again):', repeat),
+  ];
+});
+console.log(wire.join('\n'));
