@@ -1,6 +1,17 @@
 //! The built app at `/`: files from `--static-dir`, and `index.html` for any other path, so that the
 //! app's own routes (`/endpoints/7`) load on reload. API paths never fall back to the app: an unknown one
-//! is the contract's 404.
+//! is the contract's 404, and neither does a path that names a file (its last segment has an extension,
+//! like `/favicon.ico` or an old build's `/app-<hash>.js`): that is a plain 404, not a page.
+//!
+//! Served like production (issue 15):
+//! - **Compression**: never done here. The release build writes `<file>.br` and `<file>.gz` beside each
+//!   compressible file (`tools/precompress.mjs`, a trunk hook); the one the request's `Accept-Encoding`
+//!   prefers is sent as it is, or the file itself when the client takes neither or the build has no
+//!   variant (a variant older than its file is ignored). `Vary: Accept-Encoding` on every file.
+//! - **Caching**: a file whose name carries trunk's content hash (`app-<hash>_bg.wasm`) never changes
+//!   under that name: `Cache-Control: public, max-age=31536000, immutable`. Everything else
+//!   (`index.html`, so every app route, `boot.js`, `robots.txt`) is `no-cache` with an `ETag`, and a
+//!   request whose `If-None-Match` still matches gets 304 without a body.
 //!
 //! Every file goes out with the security headers: the `Content-Security-Policy` that `index.html` itself
 //! carries in its `<meta http-equiv>` (read from the file on each request, so header and page never
@@ -8,15 +19,21 @@
 //! express; `X-Content-Type-Options: nosniff`; and `Referrer-Policy: no-referrer`, because the console's
 //! URLs name endpoints and nothing the console loads or links to needs to know where it came from.
 
-use std::path::Path;
+use std::{
+    fs::Metadata,
+    path::{Path, PathBuf},
+    time::UNIX_EPOCH,
+};
 
 use axum::{
+    body::Body,
     extract::Request,
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use percent_encoding::percent_decode_str;
 use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeFile;
 
 use crate::error::ApiError;
 
@@ -26,26 +43,189 @@ const API_PREFIXES: &[&str] = &["/api/", "/oauth/", "/__mock/", "/openapi.json",
 /// What the policy adds to the page's own: no site may frame the console (clickjacking).
 const FRAME_ANCESTORS: &str = "frame-ancestors 'none'";
 
+/// A file named by its content: cached for a year, never revalidated.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Any other file: cached, but revalidated (by its `ETag`) before each use.
+const REVALIDATE: &str = "no-cache";
+
+/// The fewest hex digits taken for trunk's hash in a file name: a 64-bit hash written without leading
+/// zeros, so 16 digits, rarely fewer. One in 65,536 builds has fewer than 12 and is then revalidated
+/// like an unhashed file: slower, never stale.
+const MIN_HASH_DIGITS: usize = 12;
+
 pub fn is_api_path(path: &str) -> bool {
     API_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
 }
 
+/// What a request's path names in the static directory.
+#[derive(Debug, PartialEq)]
+enum Target {
+    /// A file of the build.
+    File(PathBuf),
+    /// No file, and no extension: an app route, answered with `index.html`.
+    Page,
+    /// A file that is not there (or a path that tries to leave the directory).
+    Missing,
+}
+
 /// Serves `request` from `dir`, or answers 404 for an unknown API path.
 pub async fn serve(dir: &Path, request: Request) -> Response {
-    if is_api_path(request.uri().path()) {
+    let path = request.uri().path();
+    if is_api_path(path) {
         return ApiError::NotFound.into_response();
     }
-    // `fallback`, not `not_found_service`: an app route is a page that exists, 200 like `/`.
-    let service = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
-    let mut response = match service.oneshot(request).await {
-        Ok(response) => response.into_response(),
-        Err(never) => match never {},
+    let index = dir.join("index.html");
+    let mut response = if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        // ServeFile's own answer: 405 with `Allow: GET,HEAD`.
+        send(ServeFile::new(&index), request).await
+    } else {
+        match resolve(dir, path).await {
+            Target::File(file) => serve_file(&file, request).await,
+            Target::Page => serve_file(&index, request).await,
+            Target::Missing => missing(),
+        }
     };
-    let page = tokio::fs::read_to_string(dir.join("index.html"))
-        .await
-        .unwrap_or_default();
+    let page = tokio::fs::read_to_string(&index).await.unwrap_or_default();
     add_security_headers(response.headers_mut(), meta_policy(&page).as_deref());
     response
+}
+
+/// Which file (or page) `path` names under `dir`.
+async fn resolve(dir: &Path, path: &str) -> Target {
+    let Ok(decoded) = percent_decode_str(path).decode_utf8() else {
+        return Target::Missing;
+    };
+    let mut file = dir.to_path_buf();
+    let mut last = "";
+    for segment in decoded.split('/').filter(|segment| !segment.is_empty()) {
+        if segment == "." || segment == ".." || segment.contains(['\\', '\0']) {
+            return Target::Missing;
+        }
+        file.push(segment);
+        last = segment;
+    }
+    match tokio::fs::metadata(&file).await {
+        Ok(metadata) if metadata.is_file() => Target::File(file),
+        _ if last.contains('.') => Target::Missing,
+        _ => Target::Page,
+    }
+}
+
+/// `file`, in the encoding the request prefers among those the build wrote, with its caching headers.
+async fn serve_file(file: &Path, mut request: Request) -> Response {
+    let Ok(metadata) = tokio::fs::metadata(file).await else {
+        return missing();
+    };
+    let tag = entity_tag(&metadata);
+    let name = file
+        .file_name()
+        .map(|name| name.to_string_lossy())
+        .unwrap_or_default();
+    let cache_control = if is_content_hashed(&name) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
+    let mut response = match request.headers().get(header::IF_NONE_MATCH) {
+        Some(condition) if matches_tag(condition, &tag) => StatusCode::NOT_MODIFIED.into_response(),
+        condition => {
+            // The entity tag decides alone when there is one (RFC 9110, 13.2.2): the date has only
+            // whole seconds, and a rebuild within the same second would pass it.
+            if condition.is_some() {
+                request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+            }
+            let mut service = ServeFile::new(file);
+            if is_fresh_variant(file, "br", &metadata).await {
+                service = service.precompressed_br();
+            }
+            if is_fresh_variant(file, "gz", &metadata).await {
+                service = service.precompressed_gzip();
+            }
+            send(service, request).await
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        );
+        if let Ok(tag) = HeaderValue::from_str(&tag) {
+            headers.insert(header::ETAG, tag);
+        }
+    }
+    response
+}
+
+async fn send(service: ServeFile, request: Request) -> Response {
+    match service.oneshot(request).await {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    }
+}
+
+/// A plain 404 for a file that is not there.
+fn missing() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, REVALIDATE),
+        ],
+        Body::from("Not found\n"),
+    )
+        .into_response()
+}
+
+/// A weak tag from the file's size and modification time (nanoseconds): it changes whenever a build
+/// rewrites the file, and stands for every encoding of it (hence weak).
+fn entity_tag(metadata: &Metadata) -> String {
+    let modified = metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_nanos());
+    format!("W/\"{:x}-{modified:x}\"", metadata.len())
+}
+
+/// Whether `If-None-Match` names `tag` (weak comparison, as the header asks), or is `*`.
+fn matches_tag(condition: &HeaderValue, tag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let wanted = opaque(tag);
+    condition.to_str().is_ok_and(|list| {
+        list.split(',')
+            .any(|candidate| candidate.trim() == "*" || opaque(candidate) == wanted)
+    })
+}
+
+/// Whether `<file>.<extension>` exists and was written no earlier than `file` (a variant left over
+/// from an older build would send old content).
+async fn is_fresh_variant(file: &Path, extension: &str, original: &Metadata) -> bool {
+    let mut variant = file.as_os_str().to_owned();
+    variant.push(".");
+    variant.push(extension);
+    let Ok(metadata) = tokio::fs::metadata(&variant).await else {
+        return false;
+    };
+    match (metadata.modified(), original.modified()) {
+        (Ok(variant), Ok(original)) => metadata.is_file() && variant >= original,
+        _ => false,
+    }
+}
+
+/// Whether trunk named the file by its content: `<name>-<hex hash>` before the extension, optionally
+/// with wasm-bindgen's `_bg` (`app-1a2b…_bg.wasm`, `main-1a2b….css`, `icon-1a2b….svg`).
+fn is_content_hashed(file_name: &str) -> bool {
+    let stem = file_name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(name, hash)| {
+        !name.is_empty()
+            && hash.len() >= MIN_HASH_DIGITS
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// The page's policy, if `dir/index.html` has one: checked once at start-up to warn about a build
@@ -205,6 +385,43 @@ mod tests {
             .as_deref(),
             Some("script-src 'self' &")
         );
+    }
+
+    #[test]
+    fn trunks_hashed_names_are_recognised_and_nothing_else() {
+        for hashed in [
+            "app-57ea410becec55c4_bg.wasm",
+            "app-57ea410becec55c4.js",
+            "main-fa19f81fb1aa5a5f.css",
+            "icon-0a19f81fb1aa5a5.svg",
+        ] {
+            assert!(is_content_hashed(hashed), "{hashed}");
+        }
+        for plain in [
+            "index.html",
+            "boot.js",
+            "robots.txt",
+            "app.wasm",
+            "-57ea410becec55c4.js",
+            "app-57ea410bece.js",
+            "app-57ea410becec55cg.js",
+            "sign-in",
+        ] {
+            assert!(!is_content_hashed(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_takes_lists_and_any() {
+        let tag = "W/\"5d6-17a\"";
+        let matches =
+            |condition: &str| matches_tag(&HeaderValue::from_str(condition).unwrap(), tag);
+        assert!(matches(tag));
+        assert!(matches("\"5d6-17a\""));
+        assert!(matches("\"other\", W/\"5d6-17a\""));
+        assert!(matches("*"));
+        assert!(!matches("W/\"5d6-17b\""));
+        assert!(!matches(""));
     }
 
     #[test]
