@@ -10,7 +10,7 @@
 //!   variant (a variant older than its file is ignored). `Vary: Accept-Encoding` on every file.
 //! - **Caching**: a file whose name carries trunk's content hash (`app-<hash>_bg.wasm`) never changes
 //!   under that name: `Cache-Control: public, max-age=31536000, immutable`. Everything else
-//!   (`index.html`, so every app route, `boot.js`, `robots.txt`) is `no-cache` with an `ETag`, and a
+//!   (`index.html`, so every app route, and `robots.txt`) is `no-cache` with an `ETag`, and a
 //!   request whose `If-None-Match` still matches gets 304 without a body.
 //!
 //! Every file goes out with the security headers: the `Content-Security-Policy` that `index.html` itself
@@ -145,10 +145,10 @@ async fn serve_file(file: &Path, mut request: Request) -> Response {
             send(service, request).await
         }
     };
+    let served = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
-        let headers = response.headers_mut();
+    if served {
         headers.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static(cache_control),
