@@ -305,6 +305,11 @@ async function wireBytes() {
       request.encoding = headers['content-encoding'] ?? '';
       request.cache = e.response.fromDiskCache ? 'disk cache' : e.response.fromPrefetchCache ? 'prefetch cache' : '';
     });
+    // The status that came over the wire: a revalidated response shows as the cached 200 above.
+    cdp.on('Network.responseReceivedExtraInfo', (e) => {
+      const request = requests.get(e.requestId);
+      if (request) request.wireStatus = e.statusCode;
+    });
     cdp.on('Network.requestServedFromCache', (e) => {
       const request = requests.get(e.requestId);
       if (request) request.cache ||= 'memory cache';
@@ -336,7 +341,7 @@ function wireTable(title, requests) {
   const lines = [`${title}`, '', '| request | status | encoding | bytes on the wire |', '|---|---:|---|---:|'];
   for (const r of requests) {
     const where = r.url.replace(/^https?:\/\/[^/]+/, '');
-    const status = r.cache ? `${r.status ?? ''} (${r.cache})` : `${r.status ?? '–'}`;
+    const status = r.cache ? `${r.status ?? ''} (${r.cache})` : `${r.wireStatus ?? r.status ?? '–'}`;
     lines.push(`| ${r.method} ${where} | ${status} | ${r.encoding || '–'} | ${r.bytes.toLocaleString('en')} |`);
   }
   const total = requests.reduce((sum, r) => sum + r.bytes, 0);
