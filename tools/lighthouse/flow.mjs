@@ -1,16 +1,19 @@
 // `cargo xtask bench lighthouse` runs this against a console served by a running mock-server:
 //
 //   node flow.mjs --base http://127.0.0.1:PORT --chromium /usr/bin/chromium --out DIR [--runs 3]
+//                 [--presets mobile,desktop] [--reuse yes]
 //
 // For each preset (mobile, desktop) and run, a fresh headless Chromium goes through one Lighthouse user
 // flow: sign-in (cold navigation), signing in (timespan), the endpoint table (navigation), opening an
 // endpoint from it (timespan), the endpoint page with its deliveries, the events, the signature tool
 // (navigations). Every navigation after the first signs in from the tab's sessionStorage, which
 // Lighthouse's storage reset leaves alone, and starts with an empty HTTP cache (a first visit). Then,
-// in one more browser, the bytes on the wire of a first and a repeat visit to the endpoint table.
+// in more browsers: each screen's layout shifts and what moved (phone-sized, CPU 4× slower), and the
+// bytes on the wire of a first and a repeat visit to the endpoint table.
 //
 // Prints Markdown to paste into BENCHMARKS.md: medians over the runs, what Lighthouse flagged per
-// screen, the wire bytes. Each run's flow report (HTML) and results (JSON) go to DIR.
+// screen, the layout shifts, the wire bytes. Each run's flow report (HTML) and results (JSON) go to
+// DIR; `--reuse yes` prints the tables from them again instead of running Lighthouse.
 
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
