@@ -3,7 +3,7 @@
 //! [`App`] provides the session, toasts, clock and [`router`], then the screen the path names (route table
 //! in [`routes`]); screens are in [`pages`], one folder per feature with the logic only it uses, reusable
 //! pieces in [`components`], the API client in [`api`] with its JSON in [`wire`]. Logic that several
-//! features share, with plain tests: [`routes`], [`url`], [`query`], [`time`], [`json_tree`], [`set`].
+//! features share, with plain tests: [`routes`], [`url`], [`query`], [`paging`], [`time`], [`json_tree`], [`set`].
 
 pub mod api;
 #[cfg(feature = "bench")]
@@ -13,6 +13,7 @@ pub mod components;
 pub mod focus;
 pub mod json_tree;
 pub mod pages;
+pub mod paging;
 pub mod query;
 pub mod router;
 pub mod routes;

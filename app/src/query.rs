@@ -1,5 +1,7 @@
-//! List state that lives in the URL query (`?page=2&size=50&ordering=-updated_at&search=orders`), so that a
-//! reload, back/forward and a shared link show the same page; and the pagination arithmetic.
+//! List state that lives in the URL query (`?offset=40&size=50&ordering=-updated_at&search=orders`), so
+//! that a reload, back/forward and a shared link show the same rows. The position is the offset of the
+//! first row, not a page number: a server may page by fewer rows than asked, so only the offset names the
+//! same rows whatever the server's page size (where a page sits is [`crate::paging`]'s).
 
 use webhook_api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Ordering, SortField};
 
@@ -11,8 +13,9 @@ pub const PAGE_SIZES: [u64; 4] = [10, 20, 50, 100];
 /// What a list shows: which page, how many per page, in which order, filtered how.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListQuery<F> {
-    /// 1-based.
-    pub page: u64,
+    /// Offset of the first row.
+    pub offset: u64,
+    /// Rows per page asked for (`limit`).
     pub size: u64,
     /// `None`: the server's default (newest first).
     pub ordering: Option<Ordering<F>>,
@@ -23,7 +26,7 @@ pub struct ListQuery<F> {
 impl<F: SortField> Default for ListQuery<F> {
     fn default() -> Self {
         Self {
-            page: 1,
+            offset: 0,
             size: DEFAULT_PAGE_SIZE,
             ordering: None,
             search: String::new(),
@@ -33,18 +36,21 @@ impl<F: SortField> Default for ListQuery<F> {
 
 impl<F: SortField> ListQuery<F> {
     /// Reads the URL query through `get` (a lookup by parameter name). Missing, invalid or out-of-range
-    /// values fall back to the defaults, so a hand-edited URL never breaks the page.
+    /// values fall back to the defaults, so a hand-edited URL never breaks the page. A `page` (links of
+    /// earlier versions) reads as the offset of that page at the size in the URL.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
-        let positive = |name: &str| {
-            get(name)
-                .and_then(|v| v.trim().parse::<u64>().ok())
+        let number = |name: &str| get(name).and_then(|v| v.trim().parse::<u64>().ok());
+        let size = number("size")
+            .filter(|n| *n > 0)
+            .map_or(DEFAULT_PAGE_SIZE, |s| s.min(MAX_PAGE_SIZE));
+        let offset = number("offset").or_else(|| {
+            number("page")
                 .filter(|n| *n > 0)
-        };
+                .map(|page| (page - 1).saturating_mul(size))
+        });
         Self {
-            page: positive("page").unwrap_or(1),
-            size: positive("size")
-                .map(|s| s.min(MAX_PAGE_SIZE))
-                .unwrap_or(DEFAULT_PAGE_SIZE),
+            offset: offset.unwrap_or(0),
+            size,
             ordering: get("ordering").and_then(|v| Ordering::parse_list(&v).into_iter().next()),
             search: get("search")
                 .map(|s| s.trim().to_owned())
@@ -61,18 +67,13 @@ impl<F: SortField> ListQuery<F> {
         if let Some(ordering) = self.ordering {
             pairs.push(("ordering", ordering.to_query()));
         }
-        if self.page > 1 {
-            pairs.push(("page", self.page.to_string()));
+        if self.offset > 0 {
+            pairs.push(("offset", self.offset.to_string()));
         }
         if self.size != DEFAULT_PAGE_SIZE {
             pairs.push(("size", self.size.to_string()));
         }
         encode_query(&pairs)
-    }
-
-    /// `offset` for the API.
-    pub fn offset(&self) -> u64 {
-        (self.page - 1) * self.size
     }
 
     /// The ordering in effect, the server's default when none is chosen.
@@ -81,7 +82,7 @@ impl<F: SortField> ListQuery<F> {
     }
 
     /// The state after choosing column `field`: the same column flips direction; another column starts
-    /// in `first_direction_descending`. Back to page 1, as the rows all move.
+    /// in `first_direction_descending`. Back to the first row, as the rows all move.
     pub fn sorted_by(&self, field: F, default: Ordering<F>, first_descending: bool) -> Self {
         let current = self.effective_ordering(default);
         let ordering = if current.field == field {
@@ -93,23 +94,25 @@ impl<F: SortField> ListQuery<F> {
         };
         Self {
             ordering: (ordering != default).then_some(ordering),
-            page: 1,
+            offset: 0,
             ..self.clone()
         }
     }
 
-    pub fn with_page(&self, page: u64) -> Self {
+    /// The rows from `offset` on.
+    pub fn with_offset(&self, offset: u64) -> Self {
         Self {
-            page: page.max(1),
+            offset,
             ..self.clone()
         }
     }
 
-    /// A new page size keeps the first row in view.
+    /// A new page size starts at the page of that size holding the first row, so that it stays in view
+    /// (when the server honours the size).
     pub fn with_size(&self, size: u64) -> Self {
         let size = size.clamp(1, MAX_PAGE_SIZE);
         Self {
-            page: self.offset() / size + 1,
+            offset: self.offset / size * size,
             size,
             ..self.clone()
         }
@@ -118,68 +121,9 @@ impl<F: SortField> ListQuery<F> {
     pub fn with_search(&self, search: &str) -> Self {
         Self {
             search: search.trim().to_owned(),
-            page: 1,
+            offset: 0,
             ..self.clone()
         }
-    }
-}
-
-/// Where a page sits in the whole list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PageInfo {
-    pub count: u64,
-    pub page: u64,
-    pub size: u64,
-}
-
-impl PageInfo {
-    pub fn total_pages(&self) -> u64 {
-        self.count.div_ceil(self.size.max(1)).max(1)
-    }
-
-    /// 1-based index of the first row shown; 0 when the list is empty.
-    pub fn first_row(&self) -> u64 {
-        if self.count == 0 {
-            0
-        } else {
-            ((self.page - 1) * self.size + 1).min(self.count)
-        }
-    }
-
-    pub fn last_row(&self) -> u64 {
-        (self.page * self.size).min(self.count)
-    }
-
-    pub fn has_previous(&self) -> bool {
-        self.page > 1
-    }
-
-    pub fn has_next(&self) -> bool {
-        self.page < self.total_pages()
-    }
-
-    /// Whether the page is past the end (e.g. after deleting the last row of the last page).
-    pub fn is_past_end(&self) -> bool {
-        self.page > self.total_pages()
-    }
-
-    /// Page numbers to offer as links: the first, the last, and two either side of the current one;
-    /// `None` stands for a gap ("…").
-    pub fn window(&self) -> Vec<Option<u64>> {
-        let total = self.total_pages();
-        let mut pages = Vec::new();
-        let mut last = 0;
-        for page in 1..=total {
-            let near = page.abs_diff(self.page) <= 2;
-            if page == 1 || page == total || near {
-                if page > last + 1 {
-                    pages.push(None);
-                }
-                pages.push(Some(page));
-                last = page;
-            }
-        }
-        pages
     }
 }
 
@@ -205,34 +149,42 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_query_is_the_first_page_of_twenty_in_default_order() {
+    fn an_empty_query_is_the_first_rows_twenty_at_a_time_in_default_order() {
         let query = parse(&[]);
         assert_eq!(query, ListQuery::default());
         assert_eq!(query.to_query_string(), "");
-        assert_eq!(query.offset(), 0);
+        assert_eq!(query.offset, 0);
     }
 
     #[test]
     fn query_round_trips_through_the_url() {
         let query = parse(&[
-            ("page", "3"),
+            ("offset", "100"),
             ("size", "50"),
             ("ordering", "-updated_at"),
             ("search", "orders & co"),
         ]);
-        assert_eq!(query.page, 3);
-        assert_eq!(query.offset(), 100);
+        assert_eq!(query.offset, 100);
         assert_eq!(query.ordering, Some(Ordering::desc(UpdatedAt)));
         let text = query.to_query_string();
         assert_eq!(
             text,
-            "?search=orders%20%26%20co&ordering=-updated_at&page=3&size=50"
+            "?search=orders%20%26%20co&ordering=-updated_at&offset=100&size=50"
         );
+    }
+
+    #[test]
+    fn a_page_number_of_an_older_link_reads_as_its_offset() {
+        assert_eq!(parse(&[("page", "3"), ("size", "50")]).offset, 100);
+        assert_eq!(parse(&[("page", "2")]).offset, 20);
+        assert_eq!(parse(&[("page", "2"), ("offset", "5")]).offset, 5);
+        assert_eq!(parse(&[("page", "3")]).to_query_string(), "?offset=40");
     }
 
     #[test]
     fn invalid_values_in_the_url_fall_back_to_defaults() {
         let query = parse(&[
+            ("offset", "-3"),
             ("page", "0"),
             ("size", "-4"),
             ("ordering", "bogus"),
@@ -240,14 +192,23 @@ mod tests {
         ]);
         assert_eq!(query, ListQuery::default());
         assert_eq!(parse(&[("size", "500")]).size, MAX_PAGE_SIZE);
+        assert_eq!(parse(&[("size", "0")]).size, DEFAULT_PAGE_SIZE);
+    }
+
+    #[test]
+    fn any_offset_is_kept_as_it_is() {
+        // A server paging by 5 under 20 asked links to offsets that are no multiple of 20.
+        let query = parse(&[("offset", "15")]);
+        assert_eq!(query.offset, 15);
+        assert_eq!(query.with_offset(5).to_query_string(), "?offset=5");
     }
 
     #[test]
     fn sorting_the_current_column_flips_it_and_another_starts_descending() {
-        let query = parse(&[("page", "4")]);
+        let query = parse(&[("offset", "60")]);
         let ascending = query.sorted_by(CreatedAt, DEFAULT, true);
         assert_eq!(ascending.ordering, Some(Ordering::asc(CreatedAt)));
-        assert_eq!(ascending.page, 1);
+        assert_eq!(ascending.offset, 0);
         let back = ascending.sorted_by(CreatedAt, DEFAULT, true);
         assert_eq!(
             back.ordering, None,
@@ -259,75 +220,18 @@ mod tests {
 
     #[test]
     fn changing_the_page_size_keeps_the_first_row_in_view() {
-        let query = parse(&[("page", "3"), ("size", "10")]);
-        assert_eq!(query.with_size(50).page, 1);
-        let query = parse(&[("page", "7"), ("size", "10")]);
-        assert_eq!(query.with_size(20).page, 4);
+        let query = parse(&[("offset", "20"), ("size", "10")]);
+        assert_eq!(query.with_size(50).offset, 0);
+        let query = parse(&[("offset", "60"), ("size", "10")]);
+        assert_eq!(query.with_size(20).offset, 60);
+        let query = parse(&[("offset", "15"), ("size", "20")]);
+        assert_eq!(query.with_size(10).offset, 10);
     }
 
     #[test]
-    fn searching_goes_back_to_the_first_page() {
-        let query = parse(&[("page", "5")]).with_search(" hooks ");
-        assert_eq!(query.page, 1);
+    fn searching_goes_back_to_the_first_row() {
+        let query = parse(&[("offset", "80")]).with_search(" hooks ");
+        assert_eq!(query.offset, 0);
         assert_eq!(query.search, "hooks");
-    }
-
-    #[test]
-    fn page_info_counts_rows_and_pages() {
-        let info = PageInfo {
-            count: 45,
-            page: 3,
-            size: 20,
-        };
-        assert_eq!(info.total_pages(), 3);
-        assert_eq!((info.first_row(), info.last_row()), (41, 45));
-        assert!(info.has_previous() && !info.has_next());
-        let empty = PageInfo {
-            count: 0,
-            page: 1,
-            size: 20,
-        };
-        assert_eq!(empty.total_pages(), 1);
-        assert_eq!((empty.first_row(), empty.last_row()), (0, 0));
-        assert!(!empty.has_next() && !empty.is_past_end());
-    }
-
-    #[test]
-    fn a_page_beyond_the_last_is_past_the_end() {
-        let info = PageInfo {
-            count: 40,
-            page: 3,
-            size: 20,
-        };
-        assert!(info.is_past_end());
-    }
-
-    #[test]
-    fn the_page_window_keeps_first_last_and_neighbours() {
-        let info = PageInfo {
-            count: 1000,
-            page: 10,
-            size: 20,
-        };
-        assert_eq!(
-            info.window(),
-            vec![
-                Some(1),
-                None,
-                Some(8),
-                Some(9),
-                Some(10),
-                Some(11),
-                Some(12),
-                None,
-                Some(50)
-            ]
-        );
-        let small = PageInfo {
-            count: 50,
-            page: 1,
-            size: 20,
-        };
-        assert_eq!(small.window(), vec![Some(1), Some(2), Some(3)]);
     }
 }

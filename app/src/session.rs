@@ -41,6 +41,9 @@ pub struct Session {
     pub client_id: Option<String>,
     /// The signed-in user, once known.
     pub user: Option<User>,
+    /// The username typed at sign-in: what the header shows when the server does not say who the user
+    /// is (the platform's reference has no `/user/me/`).
+    pub username: Option<String>,
 }
 
 impl Session {
@@ -60,6 +63,7 @@ impl Session {
             lifetime: Some(lifetime),
             client_id,
             user: None,
+            username: None,
         }
     }
 
@@ -73,6 +77,7 @@ impl Session {
             lifetime: None,
             client_id: None,
             user: None,
+            username: None,
         }
     }
 
@@ -100,6 +105,7 @@ impl Session {
         Self {
             refresh_token,
             user: self.user.clone(),
+            username: self.username.clone(),
             ..Self::from_grant(&self.server, self.client_id.clone(), token, now)
         }
     }
@@ -174,6 +180,17 @@ impl SessionCtx {
     pub fn user(&self) -> Option<User> {
         self.session
             .with(|s| s.as_ref().and_then(|s| s.user.clone()))
+    }
+
+    /// Who is signed in, as far as the console knows: the server's user, else the name typed at sign-in.
+    pub fn username(&self) -> Option<String> {
+        self.session.with(|s| {
+            let s = s.as_ref()?;
+            s.user
+                .as_ref()
+                .map(|user| user.username.clone())
+                .or_else(|| s.username.clone())
+        })
     }
 
     /// Whether to show "admin role required" instead of the page.
@@ -363,6 +380,10 @@ impl ToJson for Session {
                 self.client_id.as_deref().map(wire::string).as_deref(),
             )
             .raw_if("user", self.user.as_ref().map(ToJson::to_json).as_deref())
+            .raw_if(
+                "username",
+                self.username.as_deref().map(wire::string).as_deref(),
+            )
             .finish()
     }
 }
@@ -383,6 +404,7 @@ impl FromJson for Session {
             lifetime: millis(&mut fields, "lifetime")?,
             client_id: fields.optional("client_id")?,
             user: fields.optional("user")?,
+            username: fields.optional("username")?,
         })
     }
 }
@@ -449,6 +471,16 @@ mod tests {
     }
 
     #[test]
+    fn a_session_whose_user_the_server_did_not_say_keeps_the_name_typed_across_a_refresh() {
+        let mut session = Session::from_grant("", None, grant(100, Some("r1")), 0.0);
+        session.username = Some("admin".into());
+        assert_eq!(session.is_admin(), None, "the role is unknown");
+        let next = session.refreshed(grant(100, Some("r2")), 50_000.0);
+        assert_eq!(next.username.as_deref(), Some("admin"));
+        assert_eq!(next.user, None);
+    }
+
+    #[test]
     fn a_stored_session_reads_back_whole() {
         let mut session = Session::from_grant(
             "https://x.example",
@@ -465,6 +497,12 @@ mod tests {
         assert_eq!(wire::decode::<Session>(&session.to_json()), Ok(session));
         let pasted = Session::from_token("", "abc");
         assert_eq!(wire::decode::<Session>(&pasted.to_json()), Ok(pasted));
+        let mut unknown_role = Session::from_grant("", None, grant(100, Some("r")), 0.0);
+        unknown_role.username = Some("ädmin \"x\"".into());
+        assert_eq!(
+            wire::decode::<Session>(&unknown_role.to_json()),
+            Ok(unknown_role)
+        );
     }
 
     #[test]

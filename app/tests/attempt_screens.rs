@@ -310,6 +310,29 @@ async fn each_attempt_shows_its_outcome_in_words_and_colour() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn without_durations_from_the_server_the_table_has_no_duration_column() {
+    // The platform's reference sends neither `duration_ms` nor `error`: a timeout reads "No response".
+    let mut timed_out = attempt(1, None, Some("2999-01-01T00:00:00+00:00"), None);
+    timed_out.duration_ms = None;
+    let mut delivered = attempt(2, Some(200), None, None);
+    delivered.duration_ms = None;
+    let mounted = mount(None, move || {
+        let selected = RwSignal::new(SortedSet::new());
+        let open = RwSignal::new(None);
+        let attempts = vec![timed_out, delivered];
+        view! { <AttemptTable attempts query=ListQuery::default() base="/endpoints/1" selected open /> }
+    });
+    settle().await;
+    assert!(mounted.all(".col-duration").is_empty());
+    assert_eq!(mounted.all("thead th").len(), 7);
+    assert_eq!(mounted.all("tbody tr:first-child td").len(), 7);
+    assert_eq!(
+        mounted.texts("tbody .col-response"),
+        ["No response", "200 OK"]
+    );
+}
+
 /// The detail panel of `attempt`, and the events its resend button asked for.
 fn detail(attempt: Attempt) -> (Mounted, RwSignal<Vec<Option<u64>>>) {
     let resent = RwSignal::new(Vec::new());

@@ -10,7 +10,8 @@ use app::{
     components::{event_picker::EventPicker, pagination::Pagination},
     pages::endpoints::form::draft::EndpointDraft,
     pages::endpoints::{EndpointForm, EndpointTable},
-    query::{ListQuery, PageInfo},
+    paging::PageInfo,
+    query::ListQuery,
     routes,
     set::SortedSet,
 };
@@ -122,7 +123,7 @@ async fn the_default_order_marks_created_as_descending() {
 async fn a_sorted_column_links_to_its_reverse_and_others_start_descending() {
     let query = ListQuery {
         ordering: Some(Ordering::asc(EndpointSortField::UpdatedAt)),
-        page: 3,
+        offset: 40,
         ..ListQuery::default()
     };
     let mounted = table(query);
@@ -156,20 +157,28 @@ async fn a_sorted_column_links_to_its_reverse_and_others_start_descending() {
     );
 }
 
+/// Django REST framework's link to `params` of the list.
+fn link(params: &str) -> String {
+    format!("http://127.0.0.1:8000/api/v2/webhook/endpoint/?{params}")
+}
+
 #[wasm_bindgen_test]
 async fn pagination_shows_the_range_and_links_to_the_neighbouring_pages() {
     let query = ListQuery::<EndpointSortField> {
-        page: 2,
+        offset: 20,
         search: "shop".into(),
         ..ListQuery::default()
     };
-    let info = PageInfo {
-        count: 45,
-        page: 2,
-        size: 20,
-    };
+    let info = PageInfo::new(
+        20,
+        20,
+        45,
+        20,
+        Some(&link("limit=20&offset=40&target=shop")),
+        Some(&link("limit=20&target=shop")),
+    );
     let mounted = mount(None, move || {
-        let href = Callback::new(move |page| routes::endpoints_with(&query.with_page(page)));
+        let href = Callback::new(move |offset| routes::endpoints_with(&query.with_offset(offset)));
         view! { <Pagination info href noun="endpoints" /> }
     });
     settle().await;
@@ -182,7 +191,8 @@ async fn pagination_shows_the_range_and_links_to_the_neighbouring_pages() {
             .unwrap()
     };
     assert_eq!(href("Previous page"), "/endpoints?search=shop");
-    assert_eq!(href("Next page"), "/endpoints?search=shop&page=3");
+    assert_eq!(href("Next page"), "/endpoints?search=shop&offset=40");
+    assert_eq!(href("Page 3"), "/endpoints?search=shop&offset=40");
     assert_eq!(
         mounted.texts(".pagination-pages a"),
         ["‹ Previous", "1", "2", "3", "Next ›"]
@@ -191,19 +201,53 @@ async fn pagination_shows_the_range_and_links_to_the_neighbouring_pages() {
 
 #[wasm_bindgen_test]
 async fn the_last_page_has_no_next_link() {
-    let info = PageInfo {
-        count: 45,
-        page: 3,
-        size: 20,
-    };
+    let info = PageInfo::new(40, 20, 45, 5, None, Some(&link("limit=20&offset=20")));
     let mounted = mount(None, move || {
-        let href = Callback::new(|page: u64| format!("/endpoints?page={page}"));
+        let href = Callback::new(|offset: u64| format!("/endpoints?offset={offset}"));
         view! { <Pagination info href noun="endpoints" /> }
     });
     settle().await;
     assert_eq!(mounted.text(".pagination-summary"), "41–45 of 45 endpoints");
     assert!(mounted.all("a[aria-label='Next page']").is_empty());
     assert_eq!(mounted.text("[aria-disabled=true]"), "Next ›");
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_pages_by_fewer_than_asked_is_followed_and_said() {
+    // 20 asked, the server's pages hold 5: the second of 3.
+    let info = PageInfo::new(
+        5,
+        20,
+        12,
+        5,
+        Some(&link("limit=5&offset=10")),
+        Some(&link("limit=5")),
+    );
+    let mounted = mount(None, move || {
+        let href = Callback::new(|offset: u64| format!("/endpoints?offset={offset}"));
+        view! { <Pagination info href noun="endpoints" /> }
+    });
+    settle().await;
+    assert_eq!(
+        mounted.text(".pagination-summary"),
+        "6–10 of 12 endpoints · the server sends 5 per page"
+    );
+    assert_eq!(mounted.text("[aria-current=page]"), "2");
+    let hrefs: Vec<String> = mounted
+        .all(".pagination-pages a")
+        .iter()
+        .map(|a| a.get_attribute("href").unwrap())
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "/endpoints?offset=0",
+            "/endpoints?offset=0",
+            "/endpoints?offset=5",
+            "/endpoints?offset=10",
+            "/endpoints?offset=10"
+        ]
+    );
 }
 
 fn picker(catalog: &[&str], selected: RwSignal<SortedSet<String>>) -> Mounted {

@@ -36,6 +36,29 @@ async fn signed_in_the_header_shows_navigation_and_the_user() {
 }
 
 #[wasm_bindgen_test]
+async fn with_the_role_unknown_the_header_names_who_signed_in_without_a_role_badge() {
+    let mut session = app::session::Session::from_token("", "t");
+    session.username = Some("admin".into());
+    let mounted = mount(
+        Some(session),
+        || view! { <Layout><p>"content"</p></Layout> },
+    );
+    settle().await;
+    assert_eq!(mounted.text(".user-name"), "adminrole unknown");
+    assert!(mounted.all(".user-role").is_empty());
+    assert_eq!(mounted.text(".user-role-unknown"), "role unknown");
+    let pasted = mount(
+        Some(app::session::Session::from_token("", "t")),
+        || view! { <Layout><p>"content"</p></Layout> },
+    );
+    settle().await;
+    assert_eq!(
+        pasted.text(".user-name"),
+        "Signed in with a tokenrole unknown"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn signed_out_the_header_has_no_navigation() {
     let mounted = mount(None, || view! { <Layout><p>"sign in"</p></Layout> });
     settle().await;

@@ -9,6 +9,7 @@ use webhook_api::{
 use super::{ApiError, Client, endpoint_path};
 use crate::{
     json_tree::Json,
+    paging,
     query::ListQuery,
     url::encode_query,
     wire::{Fields, FromJson},
@@ -21,7 +22,7 @@ pub async fn endpoints(
 ) -> Result<Page<Endpoint>, ApiError> {
     let mut params = page_params(
         query.size,
-        query.offset(),
+        query.offset,
         query.ordering.map(|o| o.to_query()),
     );
     let path = if query.search.is_empty() {
@@ -43,24 +44,18 @@ fn page_params(limit: u64, offset: u64, ordering: Option<String>) -> Vec<(&'stat
     params
 }
 
-/// Every endpoint, asking for a hundred at a time (for the event catalog's subscribers). Each request
-/// starts where the endpoints so far end, so that a server whose pages are smaller skips none.
+/// Every endpoint, asking for a hundred at a time (for the event catalog's subscribers), by the offsets
+/// the server's answers give, so that a server whose pages are smaller skips none.
 pub async fn all_endpoints(client: &Client) -> Result<Vec<Endpoint>, ApiError> {
-    let mut all = Vec::new();
-    loop {
-        let params = page_params(webhook_api::MAX_PAGE_SIZE, all.len() as u64, None);
-        let page: Page<Endpoint> = client
-            .get(&format!(
-                "/api/v2/webhook/endpoint/{}",
-                encode_query(&params)
-            ))
-            .await?;
-        let done = page.results.is_empty() || all.len() + page.results.len() >= page.count as usize;
-        all.extend(page.results);
-        if done {
-            return Ok(all);
-        }
-    }
+    let limit = webhook_api::MAX_PAGE_SIZE;
+    paging::all_rows(limit, |offset| {
+        let path = format!(
+            "/api/v2/webhook/endpoint/{}",
+            encode_query(&page_params(limit, offset, None))
+        );
+        async move { client.get::<Page<Endpoint>>(&path).await }
+    })
+    .await
 }
 
 pub async fn endpoint(client: &Client, id: u64) -> Result<Endpoint, ApiError> {
@@ -127,7 +122,7 @@ pub async fn attempts(
 ) -> Result<Page<Attempt>, ApiError> {
     let params = page_params(
         query.size,
-        query.offset(),
+        query.offset,
         query.ordering.map(|o| o.to_query()),
     );
     client

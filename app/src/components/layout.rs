@@ -46,17 +46,22 @@ fn UserMenu() -> impl IntoView {
     };
     view! {
         <div class="user-menu">
-            {move || {
-                session
-                    .user()
-                    .map(|user| {
-                        view! {
-                            <span class="user-name" title=user.email.clone()>
-                                {user.username.clone()}
-                                <span class="user-role">{user.role.as_str()}</span>
-                            </span>
-                        }
-                    })
+            {move || match session.user() {
+                Some(user) => view! {
+                    <span class="user-name" title=user.email.clone()>
+                        {user.username.clone()}
+                        <span class="user-role">{user.role.as_str()}</span>
+                    </span>
+                }
+                .into_any(),
+                // The server did not say who this is (no `/user/me/`): the name typed, if any.
+                None => view! {
+                    <span class="user-name">
+                        {session.username().unwrap_or_else(|| "Signed in with a token".to_owned())}
+                        <span class="user-role-unknown">"role unknown"</span>
+                    </span>
+                }
+                .into_any(),
             }}
             <button type="button" class="button small" on:click=sign_out>
                 "Sign out"

@@ -2,75 +2,70 @@
 
 use leptos::prelude::*;
 
-use crate::query::{PAGE_SIZES, PageInfo};
+use crate::{paging::PageInfo, query::PAGE_SIZES};
 
-/// Links to the other pages; `href(page)` is the list at that page.
+/// Links to the other pages, by the offsets the server's answer gives (`info`); `href(offset)` is the
+/// list from that offset. When the server sends fewer rows per page than asked, says so.
 #[component]
 pub fn Pagination(
     info: PageInfo,
-    /// The list at a given page.
+    /// The list from a given offset.
     href: Callback<u64, String>,
     /// What the rows are ("endpoints", "attempts").
     #[prop(into)]
     noun: String,
 ) -> impl IntoView {
-    let summary = if info.count == 0 {
+    let (first, last, count) = (info.first_row(), info.last_row(), info.count);
+    let summary = if count == 0 {
         format!("No {noun}")
+    } else if first == last {
+        format!("{first} of {count} {noun}")
     } else {
-        format!(
-            "{}–{} of {} {noun}",
-            info.first_row(),
-            info.last_row(),
-            info.count
-        )
+        format!("{first}–{last} of {count} {noun}")
     };
-    let link = move |page: u64, label: String, class: &'static str, aria_label: String| {
-        view! {
-            <a class=class href=href.run(page) aria-label=aria_label>
-                {label}
-            </a>
-        }
-    };
+    let link =
+        move |offset: Option<u64>, label: &'static str, aria_label: &'static str| match offset {
+            Some(offset) => view! {
+                <a class="page-link" href=href.run(offset) aria-label=aria_label>
+                    {label}
+                </a>
+            }
+            .into_any(),
+            None => {
+                view! { <span class="page-link" aria-disabled="true">{label}</span> }.into_any()
+            }
+        };
+    let current = info.page();
     view! {
         <nav class="pagination" aria-label="Pagination">
-            <span class="pagination-summary">{summary}</span>
+            <span class="pagination-summary">
+                {summary}
+                {info.server_pages_by().map(|size| view! {
+                    <span class="pagination-note">{format!(" · the server sends {size} per page")}</span>
+                })}
+            </span>
             <span class="pagination-pages">
-                {if info.has_previous() {
-                    link(info.page - 1, "‹ Previous".into(), "page-link", "Previous page".into())
-                        .into_any()
-                } else {
-                    view! { <span class="page-link" aria-disabled="true">"‹ Previous"</span> }
-                        .into_any()
-                }}
+                {link(info.previous, "‹ Previous", "Previous page")}
                 {info
                     .window()
                     .into_iter()
                     .map(|page| match page {
-                        Some(page) if page == info.page => {
-                            view! {
-                                <a
-                                    class="page-link current"
-                                    href=href.run(page)
-                                    aria-current="page"
-                                    aria-label=format!("Page {page}")
-                                >
-                                    {page}
-                                </a>
-                            }
-                                .into_any()
+                        Some(page) => view! {
+                            <a
+                                class="page-link"
+                                class:current=page == current
+                                href=href.run(info.page_offset(page))
+                                aria-current=(page == current).then_some("page")
+                                aria-label=format!("Page {page}")
+                            >
+                                {page}
+                            </a>
                         }
-                        Some(page) => {
-                            link(page, page.to_string(), "page-link", format!("Page {page}"))
-                                .into_any()
-                        }
+                        .into_any(),
                         None => view! { <span class="page-gap" aria-hidden="true">"…"</span> }.into_any(),
                     })
                     .collect_view()}
-                {if info.has_next() {
-                    link(info.page + 1, "Next ›".into(), "page-link", "Next page".into()).into_any()
-                } else {
-                    view! { <span class="page-link" aria-disabled="true">"Next ›"</span> }.into_any()
-                }}
+                {link(info.next, "Next ›", "Next page")}
             </span>
         </nav>
     }

@@ -78,8 +78,8 @@ pub fn AdminRoleRequired() -> impl IntoView {
         <section class="page narrow forbidden" aria-labelledby="forbidden-title">
             <h1 id="forbidden-title">"Admin role required"</h1>
             <p>
-                {move || match session.user() {
-                    Some(user) => format!("You are signed in as {}, who is not an admin of this community.", user.username),
+                {move || match session.username() {
+                    Some(username) => format!("You are signed in as {username}, who is not an admin of this community."),
                     None => "The account you are signed in with is not an admin of this community.".to_owned(),
                 }}
             </p>

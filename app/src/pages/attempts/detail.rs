@@ -72,8 +72,10 @@ pub fn AttemptDetail(
                 <dd>{outcome::response_summary(&attempt)}</dd>
                 <dt>"Sent"</dt>
                 <dd>{sent.unwrap_or_else(|| "Not yet".to_owned())}</dd>
-                <dt>"Duration"</dt>
-                <dd>{attempt.duration_ms.map(time::duration).unwrap_or_else(|| "—".to_owned())}</dd>
+                {attempt.duration_ms.map(|ms| view! {
+                    <dt>"Duration"</dt>
+                    <dd>{time::duration(ms)}</dd>
+                })}
                 <dt>"Next retry"</dt>
                 <dd>
                     {match attempt.next_retry.clone() {

@@ -212,6 +212,18 @@ mod tests {
     }
 
     #[test]
+    fn a_timed_out_attempt_without_error_or_duration_reads_no_response() {
+        // The platform's reference has neither `error` nor `duration_ms`.
+        let mut a = attempt(None, Some("2024-01-01T00:00:05Z"), None);
+        a.duration_ms = None;
+        assert_eq!(response_summary(&a), "No response");
+        assert_eq!(classify(&a), Outcome::RetryScheduled);
+        a.next_retry = None;
+        assert_eq!(response_summary(&a), "No response");
+        assert_eq!(classify(&a), Outcome::Failed);
+    }
+
+    #[test]
     fn the_event_id_is_the_attempts_own_when_the_server_sends_it() {
         let mut a = attempt(Some(200), None, None);
         a.http_request_body = r#"{"event_id": 9, "type": "user.created"}"#.into();

@@ -6,7 +6,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use webhook_api::{Attempt, AttemptSortField, Page};
 
-use super::{outcome::event_id, resend::EventsToResend};
+use super::resend::{BulkSelection, EventsToResend};
 use crate::{
     api,
     components::remote::Remote,
@@ -104,21 +104,12 @@ impl AttemptsState {
         self.location.navigate(&href, false);
     }
 
-    /// The distinct events of the ticked attempts on the page.
-    pub fn selected_events(&self) -> Vec<u64> {
+    /// What the ticked attempts on the page give a bulk resend.
+    pub fn bulk_selection(&self) -> BulkSelection {
         self.data.with_loaded(|page| {
-            let Some(page) = page else {
-                return Vec::new();
-            };
-            self.selected.with(|s| {
-                let events: SortedSet<u64> = page
-                    .results
-                    .iter()
-                    .filter(|a| s.contains(&a.id))
-                    .filter_map(event_id)
-                    .collect();
-                events.into_iter().collect()
-            })
+            let attempts = page.map_or(&[][..], |page| &page.results);
+            self.selected
+                .with(|ticked| BulkSelection::of(attempts, ticked))
         })
     }
 

@@ -1,5 +1,6 @@
-//! The attempts table: outcome (colour, symbol and text), response, event, times, duration; selectable
-//! rows for bulk resend; a row opens its detail.
+//! The attempts table: outcome (colour, symbol and text), response, event, times, duration (when the
+//! server sends durations: the platform's reference has none); selectable rows for bulk resend; a row
+//! opens its detail.
 
 use leptos::prelude::*;
 use webhook_api::{Attempt, AttemptSortField, Ordering};
@@ -45,6 +46,7 @@ pub fn AttemptTable(
         view! { <SortHeader label state=Signal::stored(state) href=Signal::stored(href) class=class /> }
     };
     let ids: Vec<u64> = attempts.iter().map(|a| a.id).collect();
+    let durations = attempts.iter().any(|a| a.duration_ms.is_some());
     let page_ids = StoredValue::new(ids);
     let all_selected = move || {
         page_ids.with_value(|ids| {
@@ -88,11 +90,14 @@ pub fn AttemptTable(
                         {header("Created", AttemptSortField::CreatedAt, "col-created")}
                         {header("Sent", AttemptSortField::SentAt, "col-sent")}
                         {header("Next retry", AttemptSortField::NextRetry, "col-retry")}
-                        <th scope="col" class="col-duration">"Duration"</th>
+                        {durations.then(|| view! { <th scope="col" class="col-duration">"Duration"</th> })}
                     </tr>
                 </thead>
                 <tbody>
-                    {attempts.into_iter().map(|attempt| view! { <AttemptRow attempt selected open /> }).collect_view()}
+                    {attempts
+                        .into_iter()
+                        .map(|attempt| view! { <AttemptRow attempt durations selected open /> })
+                        .collect_view()}
                 </tbody>
             </table>
         </div>
@@ -102,6 +107,8 @@ pub fn AttemptTable(
 #[component]
 fn AttemptRow(
     attempt: Attempt,
+    /// Whether the table has the duration column.
+    durations: bool,
     selected: RwSignal<SortedSet<u64>>,
     open: RwSignal<Option<u64>>,
 ) -> impl IntoView {
@@ -169,9 +176,11 @@ fn AttemptRow(
                     None => view! { <span class="muted">"—"</span> }.into_any(),
                 }}
             </td>
-            <td class="col-duration" data-label="Duration">
-                {attempt.duration_ms.map(time::duration).unwrap_or_else(|| "—".to_owned())}
-            </td>
+            {durations.then(|| view! {
+                <td class="col-duration" data-label="Duration">
+                    {attempt.duration_ms.map(time::duration).unwrap_or_else(|| "—".to_owned())}
+                </td>
+            })}
         </tr>
     }
 }

@@ -3,10 +3,12 @@
 //! live in the URL query; the rest of the list's state is [`AttemptsState`].
 
 use leptos::{html, prelude::*};
-use webhook_api::{Attempt, AttemptSortField, Page, validate::BULK_RESEND_MAX};
+use webhook_api::{Attempt, AttemptSortField, Page};
 
 use super::{
-    AttemptDetail, AttemptTable, ResendDialog, outcome::event_id, resend::EventsToResend,
+    AttemptDetail, AttemptTable, ResendDialog,
+    outcome::event_id,
+    resend::{BulkSelection, EventsToResend},
     state::AttemptsState,
 };
 use crate::{
@@ -17,7 +19,8 @@ use crate::{
     },
     focus,
     pages::signature_tool::SignatureToolInput,
-    query::{ListQuery, PageInfo},
+    paging::PageInfo,
+    query::ListQuery,
     router::use_location,
     routes,
     set::SortedSet,
@@ -38,11 +41,18 @@ pub fn AttemptsView(
     let list = AttemptsState::new(id, base, reload_on);
     let section = NodeRef::<html::Section>::new();
     let (selected, open) = (list.selected, list.open);
+    let bulk = Memo::new(move |_| list.bulk_selection());
     view! {
         <section node_ref=section class="attempts" aria-labelledby="attempts-title">
             <div class="section-header">
                 <h2 id="attempts-title">"Delivery attempts"</h2>
-                <AttemptsToolbar list />
+                <AttemptsToolbar list bulk />
+            </div>
+            // Why the ticked attempts cannot all be resent, as the attempt panel says it for one.
+            <div class="bulk-resend-note" aria-live="polite">
+                {move || bulk.with(BulkSelection::note).map(|note| view! {
+                    <p id="bulk-resend-note" class="hint">{note}</p>
+                })}
             </div>
             {loaded(
                 list.data,
@@ -71,7 +81,7 @@ pub fn AttemptsView(
 
 /// Auto-refresh, refresh, resend the selection, page size.
 #[component]
-fn AttemptsToolbar(list: AttemptsState) -> impl IntoView {
+fn AttemptsToolbar(list: AttemptsState, bulk: Memo<BulkSelection>) -> impl IntoView {
     let query = list.query;
     view! {
         <div class="toolbar-actions">
@@ -86,17 +96,13 @@ fn AttemptsToolbar(list: AttemptsState) -> impl IntoView {
             <button
                 type="button"
                 class="button small primary"
-                disabled=move || {
-                    let n = list.selected_events().len();
-                    n == 0 || n > BULK_RESEND_MAX
+                disabled=move || !bulk.with(BulkSelection::can_resend)
+                aria-describedby=move || bulk.with(|b| b.note().is_some()).then_some("bulk-resend-note")
+                on:click=move |_| {
+                    list.resend.set(Some(EventsToResend::Many(bulk.with_untracked(|b| b.events.clone()))))
                 }
-                on:click=move |_| list.resend.set(Some(EventsToResend::Many(list.selected_events())))
             >
-                {move || match list.selected_events().len() {
-                    0 => "Resend selected".to_owned(),
-                    1 => "Resend 1 event".to_owned(),
-                    n => format!("Resend {n} events"),
-                }}
+                {move || bulk.with(BulkSelection::label)}
             </button>
             <PageSizeSelect
                 size=Signal::derive(move || query.with(|q| q.size))
@@ -163,11 +169,7 @@ fn LoadedAttempts(
     selected: RwSignal<SortedSet<u64>>,
     open: RwSignal<Option<u64>>,
 ) -> impl IntoView {
-    let info = PageInfo {
-        count: page.count,
-        page: query.page,
-        size: query.size,
-    };
+    let info = PageInfo::of(&page, query.offset, query.size);
     if page.count == 0 {
         return view! {
             <div class="empty-state">
@@ -178,7 +180,7 @@ fn LoadedAttempts(
         .into_any();
     }
     if page.results.is_empty() {
-        let last = query.with_page(info.total_pages());
+        let last = query.with_offset(info.last_page_offset());
         return view! {
             <div class="empty-state">
                 <h3>"Past the last page"</h3>
@@ -194,7 +196,7 @@ fn LoadedAttempts(
         <Pagination
             info
             noun="attempts"
-            href=Callback::new(move |n| routes::attempts_with(&href_base, &href_query.with_page(n)))
+            href=Callback::new(move |offset| routes::attempts_with(&href_base, &href_query.with_offset(offset)))
         />
     }
     .into_any()

@@ -13,7 +13,8 @@ use crate::{
         remote::{Remote, loaded},
         skeleton::TableSkeleton,
     },
-    query::{ListQuery, PageInfo},
+    paging::PageInfo,
+    query::ListQuery,
     router::use_location,
     routes,
 };
@@ -43,13 +44,13 @@ pub fn EndpointList() -> impl IntoView {
         to_delete.set(None);
         // The last row of a later page: show the page before, which still has rows.
         let q = query.get_untracked();
-        let was_last_row = page.with_loaded_untracked(|p| {
-            p.is_some_and(|p| p.results.len() == 1 && p.results[0].id == deleted.id)
+        let previous = page.with_loaded_untracked(|p| {
+            p.filter(|p| p.results.len() == 1 && p.results[0].id == deleted.id)
+                .and_then(|p| PageInfo::of(p, q.offset, q.size).previous)
         });
-        if was_last_row && q.page > 1 {
-            go(q.with_page(q.page - 1), true);
-        } else {
-            page.reload();
+        match previous {
+            Some(offset) => go(q.with_offset(offset), true),
+            None => page.reload(),
         }
     };
 
@@ -102,11 +103,7 @@ fn EndpointPage(
     query: ListQuery<EndpointSortField>,
     to_delete: RwSignal<Option<Endpoint>>,
 ) -> impl IntoView {
-    let info = PageInfo {
-        count: data.count,
-        page: query.page,
-        size: query.size,
-    };
+    let info = PageInfo::of(&data, query.offset, query.size);
     if data.count == 0 && query.search.is_empty() {
         return view! {
             <div class="empty-state">
@@ -128,7 +125,7 @@ fn EndpointPage(
         .into_any();
     }
     if data.results.is_empty() {
-        let last = query.with_page(info.total_pages());
+        let last = query.with_offset(info.last_page_offset());
         return view! {
             <div class="empty-state">
                 <h2>"Past the last page"</h2>
@@ -147,7 +144,7 @@ fn EndpointPage(
         <Pagination
             info
             noun="endpoints"
-            href=Callback::new(move |page| routes::endpoints_with(&href_query.with_page(page)))
+            href=Callback::new(move |offset| routes::endpoints_with(&href_query.with_offset(offset)))
         />
     }
     .into_any()

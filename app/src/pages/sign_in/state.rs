@@ -134,11 +134,18 @@ async fn authenticate(credentials: Credentials) -> Result<Session, ApiError> {
         }
         Method::Token => Session::from_token(&credentials.server, &credentials.token),
     };
+    if credentials.method == Method::Password {
+        session.username = Some(credentials.username);
+    }
     match api::me(&session.client()).await {
         Ok(user) => session.user = Some(user),
-        // A server whose user resource has another shape: the webhook routes still say 403 if need be.
-        Err(ApiError::Decode(_)) => {}
-        Err(error) => return Err(error),
+        // A refused token, or no server at all: not signed in.
+        Err(error @ ApiError::Network(_)) => return Err(error),
+        Err(error) if error.is_unauthorized() => return Err(error),
+        // No `/user/me/` (the platform's reference does not have it: 404), or a user of another shape:
+        // signed in with the role unknown; the webhook routes answer 401 or 403 if need be, and the
+        // session's client handles those as it does for every screen.
+        Err(_) => {}
     }
     Ok(session)
 }
