@@ -61,8 +61,11 @@ observer.observe(document, { subtree: true, childList: true, characterData: true
 #[derive(Clone)]
 pub struct Ctx {
     pub client: Client,
-    /// `http://127.0.0.1:<port>`: the app and the API on one origin.
+    /// `http://127.0.0.1:<port>`: the console and the API it talks to, on one origin.
     pub base_url: String,
+    /// The mock-server the tests call directly ([`Ctx::api`]): `base_url`, unless the console runs
+    /// behind the reference proxy ([`crate::reference_test`]).
+    pub api_url: String,
     pub(crate) name: String,
     pub(crate) driver_port: u16,
 }
@@ -348,8 +351,8 @@ impl Ctx {
         .await;
     }
 
-    /// The API of the server under test, as the admin.
+    /// The API of the mock-server under test, as the admin.
     pub fn api(&self) -> Api {
-        Api::new(&self.base_url, "dev-admin-token")
+        Api::new(&self.api_url, "dev-admin-token")
     }
 }

@@ -14,7 +14,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use mock_server::Config;
 use tokio::{net::TcpListener, sync::oneshot};
 
-use crate::Ctx;
+use crate::{
+    Api, Ctx,
+    reference::{ProxyServer, ReferenceProxy},
+};
 
 /// The longest a whole browser test may take before it counts as hung.
 const TEST_TIMEOUT: Duration = Duration::from_secs(240);
@@ -37,11 +40,64 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let server = TestServer::start_with(configure).await;
+    let outcome = drive(name, &server.url, &server.url, test).await;
+    server.stop().await;
+    outcome.report(name);
+}
+
+/// Runs `test` against a server that is the platform's reference alone: a fresh mock-server (seeded)
+/// behind a [`ProxyServer`] that takes away the contract's additions and pages by 5. The browser opens
+/// the console on the proxy's origin; [`Ctx::api`] still calls mock-server itself (to set up data and
+/// read the sink). The test also gets the proxy, to change what it hides.
+pub async fn reference_test<F, Fut>(name: &str, test: F)
+where
+    F: FnOnce(Ctx, ReferenceProxy) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let server = TestServer::start().await;
+    let proxy = ProxyServer::start(&server.url).await;
+    let handle = proxy.proxy.clone();
+    let outcome = drive(name, &proxy.url, &server.url, move |ctx| test(ctx, handle)).await;
+    proxy.stop().await;
+    server.stop().await;
+    outcome.report(name);
+}
+
+/// How a browser test ended.
+enum Outcome {
+    Passed,
+    CspViolations(Vec<String>),
+    TimedOut,
+    Panicked(tokio::task::JoinError),
+}
+
+impl Outcome {
+    /// Fails the calling test unless it passed.
+    fn report(self, name: &str) {
+        match self {
+            Self::Passed => {}
+            Self::CspViolations(violations) => {
+                panic!("{name}: Content-Security-Policy violations: {violations:#?}")
+            }
+            Self::TimedOut => panic!("{name} took longer than {}s", TEST_TIMEOUT.as_secs()),
+            Self::Panicked(join_error) => std::panic::resume_unwind(join_error.into_panic()),
+        }
+    }
+}
+
+/// Runs `test` in a fresh browser on the console at `app_url` (with the API the tests call directly at
+/// `api_url`); saves a screenshot if it failed, and closes the browser either way.
+async fn drive<F, Fut>(name: &str, app_url: &str, api_url: &str, test: F) -> Outcome
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let driver = Chromedriver::start();
     let client = driver.connect().await;
     let ctx = Ctx {
         client: client.clone(),
-        base_url: server.url.clone(),
+        base_url: app_url.to_owned(),
+        api_url: api_url.to_owned(),
         name: name.to_owned(),
         driver_port: driver.port,
     };
@@ -50,26 +106,21 @@ where
 
     let outcome = tokio::spawn(tokio::time::timeout(TEST_TIMEOUT, test(ctx.clone()))).await;
     // Every page a test visits must run under the app's Content-Security-Policy without a violation.
-    let violations = match outcome {
-        Ok(Ok(())) => csp_violations(&client).await,
-        _ => Vec::new(),
+    let outcome = match outcome {
+        Ok(Ok(())) => match csp_violations(&client).await {
+            violations if violations.is_empty() => Outcome::Passed,
+            violations => Outcome::CspViolations(violations),
+        },
+        Ok(Err(_)) => Outcome::TimedOut,
+        Err(join_error) => Outcome::Panicked(join_error),
     };
-    let failed = !matches!(outcome, Ok(Ok(()))) || !violations.is_empty();
-    if failed {
+    if !matches!(outcome, Outcome::Passed) {
         let shot = ctx.screenshot("failure").await;
         eprintln!("screenshot of the failure: {}", shot.display());
     }
     let _ = client.close().await;
     drop(driver);
-    server.stop().await;
-    match outcome {
-        Ok(Ok(())) if !violations.is_empty() => {
-            panic!("{name}: Content-Security-Policy violations: {violations:#?}")
-        }
-        Ok(Ok(())) => {}
-        Ok(Err(_)) => panic!("{name} took longer than {}s", TEST_TIMEOUT.as_secs()),
-        Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
-    }
+    outcome
 }
 
 /// Records every `securitypolicyviolation` of every document in `window.__cspViolations`. Installed
@@ -146,6 +197,11 @@ impl TestServer {
             .map_err(|e| e.to_string())
         });
         Self { url, stop, task }
+    }
+
+    /// Its API, as the admin.
+    pub fn api(&self) -> Api {
+        Api::new(&self.url, "dev-admin-token")
     }
 
     pub async fn stop(self) {

@@ -118,14 +118,14 @@ async fn sorting_paging_and_searching_live_in_the_url() {
         assert_eq!(list.sort_of("created").await.as_deref(), Some("ascending"));
 
         list.next_page().await;
-        ctx.wait_for_path("/endpoints?ordering=created_at&page=2")
+        ctx.wait_for_path("/endpoints?ordering=created_at&offset=20")
             .await;
         list.summary("21–25 of 25 endpoints").await;
         list.first_target("hooks20").await;
         ctx.screenshot("page-2").await;
 
         list.page_size("10").await;
-        ctx.wait_for_path("/endpoints?ordering=created_at&page=3&size=10")
+        ctx.wait_for_path("/endpoints?ordering=created_at&offset=20&size=10")
             .await;
         list.summary("21–25 of 25 endpoints").await;
 
@@ -140,7 +140,7 @@ async fn sorting_paging_and_searching_live_in_the_url() {
         assert_eq!(list.search_text().await, "hooks1");
 
         ctx.client.back().await.unwrap();
-        ctx.wait_for_path("/endpoints?ordering=created_at&page=3&size=10")
+        ctx.wait_for_path("/endpoints?ordering=created_at&offset=20&size=10")
             .await;
         list.summary("21–25 of 25 endpoints").await;
     })
@@ -289,12 +289,12 @@ async fn a_reload_keeps_the_page_and_the_session_in_session_storage_only() {
         endpoints_on_the_sink(&ctx, 12).await;
         ctx.sign_in_page().sign_in("admin", "admin").await;
         let list = ctx.endpoint_list();
-        list.open("?page=2&size=10").await;
+        list.open("?offset=10&size=10").await;
         list.summary("11–12 of 12 endpoints").await;
         ctx.reload().await;
         list.summary("11–12 of 12 endpoints").await;
         ctx.shell().signed_in_as("admin").await;
-        assert_eq!(ctx.path().await, "/endpoints?page=2&size=10");
+        assert_eq!(ctx.path().await, "/endpoints?offset=10&size=10");
         let storage = ctx
             .eval("return [sessionStorage.getItem('webhook-console.session') !== null, localStorage.length]")
             .await;

@@ -5,10 +5,10 @@ use e2e::browser_test;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_visitor_without_a_session_is_asked_to_sign_in_and_the_page_is_remembered() {
     browser_test("sign-in-first", |ctx| async move {
-        ctx.endpoint_list().open("?page=2").await;
+        ctx.endpoint_list().open("?offset=20").await;
         ctx.sign_in_page().heading().await;
         ctx.sign_in_page().shown().await;
-        assert_eq!(ctx.path().await, "/sign-in?next=%2Fendpoints%3Fpage%3D2");
+        assert_eq!(ctx.path().await, "/sign-in?next=%2Fendpoints%3Foffset%3D20");
         ctx.screenshot("sign-in").await;
     })
     .await;

@@ -22,6 +22,10 @@ impl Attempts<'_> {
     /// The panel's actions.
     pub const PANEL_ACTIONS: &'static str = ".attempt-detail .form-actions button";
     const TOOLBAR_BUTTONS: &'static str = ".attempts .toolbar-actions button";
+    /// The toolbar's "Resend selected" / "Resend 2 events".
+    const RESEND_SELECTED: &'static str = ".attempts .toolbar-actions button.primary";
+    /// Why the ticked attempts cannot all be resent.
+    const BULK_NOTE: &'static str = "#bulk-resend-note";
 
     /// Opens `/endpoints/<id>/attempts` and waits for its heading.
     pub async fn open_page(&self, id: u64) {
@@ -87,6 +91,93 @@ impl Attempts<'_> {
     pub async fn resend_selected(&self, label: &str) {
         self.0.find_text(Self::TOOLBAR_BUTTONS, label).await;
         self.0.click_text(Self::TOOLBAR_BUTTONS, label).await;
+    }
+
+    /// Ticks the attempt of event `event_id` (its row's checkbox).
+    pub async fn tick_event(&self, event_id: u64) {
+        let row = self
+            .0
+            .find_text(Self::ROWS, &Self::event_label(event_id))
+            .await;
+        let checkbox = row
+            .find(Locator::Css(".col-select input"))
+            .await
+            .expect("the row's checkbox");
+        self.0
+            .click_element(checkbox, &format!("the checkbox of event {event_id}"))
+            .await;
+    }
+
+    /// Ticks the attempt `id` (its row's checkbox).
+    pub async fn tick(&self, id: u64) {
+        self.0
+            .click(&format!("tr[data-attempt-id='{id}'] .col-select input"))
+            .await;
+    }
+
+    /// The ids of the attempts the page shows, in order (once a row shows).
+    pub async fn ids(&self) -> Vec<u64> {
+        self.0.find(Self::ROWS).await;
+        let mut ids = Vec::new();
+        for row in self
+            .0
+            .client
+            .find_all(Locator::Css(Self::ROWS))
+            .await
+            .expect("the rows")
+        {
+            let id = row
+                .attr("data-attempt-id")
+                .await
+                .expect("the attribute")
+                .expect("a row names its attempt");
+            ids.push(id.parse().expect("a number"));
+        }
+        ids
+    }
+
+    /// The texts of the rows' event buttons ("user.created · 12"), in order.
+    pub async fn event_labels(&self) -> Vec<String> {
+        self.0.find(Self::ROWS).await;
+        let mut labels = Vec::new();
+        for button in self
+            .0
+            .client
+            .find_all(Locator::Css(&format!("{} {}", Self::ROWS, Self::OPEN)))
+            .await
+            .expect("the event buttons")
+        {
+            labels.push(button.text().await.expect("the label"));
+        }
+        labels
+    }
+
+    /// The texts of the table's header cells, in order.
+    pub async fn columns(&self) -> Vec<String> {
+        self.0.find(".attempts-table thead th").await;
+        let mut columns = Vec::new();
+        for th in self
+            .0
+            .client
+            .find_all(Locator::Css(".attempts-table thead th"))
+            .await
+            .expect("the header cells")
+        {
+            columns.push(th.text().await.expect("the text"));
+        }
+        columns
+    }
+
+    /// Waits for the resend button to say `label` and be disabled.
+    pub async fn resend_selected_disabled(&self, label: &str) {
+        self.0
+            .find_text(&format!("{}[disabled]", Self::RESEND_SELECTED), label)
+            .await;
+    }
+
+    /// Waits for the note under the toolbar to say `text`.
+    pub async fn bulk_note(&self, text: &str) {
+        self.0.find_text(Self::BULK_NOTE, text).await;
     }
 
     /// Waits for the pagination summary to say `text`.

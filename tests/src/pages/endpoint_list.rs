@@ -48,6 +48,22 @@ impl EndpointListPage<'_> {
         self.0.wait_for_absence(Self::ROWS, Some(text)).await;
     }
 
+    /// The targets of the rows shown, in order (once a row shows).
+    pub async fn targets(&self) -> Vec<String> {
+        self.first_row().await;
+        let mut targets = Vec::new();
+        for cell in self
+            .0
+            .client
+            .find_all(Locator::Css("table.endpoints-table tbody tr .target"))
+            .await
+            .expect("the targets")
+        {
+            targets.push(text_of(cell).await);
+        }
+        targets
+    }
+
     /// Waits for the first row's target to say `text`.
     pub async fn first_target(&self, text: &str) {
         self.0.find_text("tbody tr:first-child .target", text).await;

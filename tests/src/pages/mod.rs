@@ -9,6 +9,7 @@ mod endpoint_detail;
 mod endpoint_form;
 mod endpoint_list;
 mod event_catalog;
+mod pagination;
 mod secret_panel;
 mod shell;
 mod sign_in;
@@ -20,6 +21,7 @@ pub use endpoint_detail::EndpointDetailPage;
 pub use endpoint_form::EndpointFormPage;
 pub use endpoint_list::EndpointListPage;
 pub use event_catalog::EventCatalogPage;
+pub use pagination::Pagination;
 pub use secret_panel::SecretPanel;
 pub use shell::Shell;
 pub use sign_in::SignInPage;
@@ -66,6 +68,11 @@ impl Ctx {
     /// The delivery attempts of `/endpoints/:id` and `/endpoints/:id/attempts`.
     pub fn attempts(&self) -> Attempts<'_> {
         Attempts(self)
+    }
+
+    /// The pagination under the list on screen (endpoints or attempts), and its page size.
+    pub fn pagination(&self) -> Pagination<'_> {
+        Pagination(self)
     }
 
     /// `/events`.

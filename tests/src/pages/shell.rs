@@ -14,6 +14,8 @@ impl Shell<'_> {
     pub const NAV_LINKS: &'static str = "header nav a";
     pub const USER_NAME: &'static str = ".user-name";
     pub const USER_ROLE: &'static str = ".user-role";
+    /// What the header says instead of a role when the server did not tell it.
+    pub const ROLE_UNKNOWN: &'static str = ".user-role-unknown";
     pub const TOAST: &'static str = ".toast-text";
     pub const HEADING: &'static str = "main h1";
 
@@ -30,6 +32,26 @@ impl Shell<'_> {
     /// The signed-in user's role, as the header shows it.
     pub async fn role(&self) -> String {
         text_of(self.0.find(Self::USER_ROLE).await).await
+    }
+
+    /// Waits for the header to say the role is unknown.
+    pub async fn role_unknown(&self) {
+        self.0.find_text(Self::ROLE_UNKNOWN, "role unknown").await;
+    }
+
+    /// How many role badges the header shows.
+    pub async fn role_badges(&self) -> usize {
+        self.0
+            .client
+            .find_all(fantoccini::Locator::Css(Self::USER_ROLE))
+            .await
+            .expect("the badges")
+            .len()
+    }
+
+    /// Signs out with the header's button.
+    pub async fn sign_out(&self) {
+        self.0.click_text(".user-menu button", "Sign out").await;
     }
 
     /// Waits for a toast that says `text`.
