@@ -82,7 +82,7 @@ pub struct Shared {
     pub store: Store,
     pub accounts: Accounts,
     pub sinks: Sinks,
-    /// Emitting events and scheduling deliveries (each wakes the worker).
+    /// Emitting events and scheduling deliveries (the worker learns of each from the store).
     pub deliveries: Deliveries,
     /// Name resolution for deliveries, and the non-public address check of `--block-private-targets`.
     pub resolver: Resolver,

@@ -73,7 +73,7 @@ async fn trigger_event(
 }
 
 /// Empties the store (ids start again; users and issued tokens stay), the sinks and the password
-/// throttle, then seeds the demo data if asked (its pending retries wake the delivery worker).
+/// throttle, then seeds the demo data if asked (its pending retries go to the delivery worker).
 #[utoipa::path(post, path = "/__mock/reset/", tag = "mock",
     request_body = MockReset,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),

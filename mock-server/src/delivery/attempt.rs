@@ -4,6 +4,7 @@
 
 use std::future::Future;
 
+use bytes::Bytes;
 use webhook_api::{DeliveryError, bytes_literal, signature};
 
 use super::retry::RetryRule;
@@ -22,7 +23,7 @@ pub struct Delivery {
     pub signing_secret: String,
     pub ssl_cert_verification: bool,
     /// The event's bytes, sent unchanged by every try.
-    pub payload: Vec<u8>,
+    pub payload: Bytes,
 }
 
 /// What one try did: an attempt as the store records it.
@@ -150,7 +151,7 @@ mod tests {
             target: "http://127.0.0.1:9/".to_owned(),
             signing_secret: "secret".to_owned(),
             ssl_cert_verification: true,
-            payload: b"{}".to_vec(),
+            payload: Bytes::from_static(b"{}"),
         }
     }
 

@@ -1,18 +1,18 @@
 //! Delivering events, in the order an event travels: [`Deliveries::emit_event`] writes its payload
-//! ([`payload`]) and fans it out to its subscribers; the [`worker`] claims the deliveries that are
-//! due and makes each try ([`attempt`]: signed, sent by the HTTP [`sender`], followed by the next
-//! retry the [`retry`] rule gives a failure); the store records what it is told.
+//! ([`payload`]) and fans it out to its subscribers; the [`worker`] follows the store's commits in its
+//! [`due`] queue, takes the deliveries that are due and makes each try ([`attempt`]: signed, sent by
+//! the HTTP [`sender`], followed by the next retry the [`retry`] rule gives a failure); the store
+//! records what it is told.
 
 pub mod attempt;
+mod due;
 pub mod payload;
 pub mod retry;
 pub mod sender;
 mod worker;
 
-use std::sync::Arc;
-
+use bytes::Bytes;
 use serde_json::Value;
-use tokio::sync::Notify;
 use webhook_api::catalog;
 
 use crate::{
@@ -25,26 +25,11 @@ pub use retry::RetryRule;
 pub use sender::Sender;
 pub use worker::{Limits, Worker};
 
-/// Tells the worker that a delivery may have come due earlier than it planned for.
-#[derive(Clone, Default)]
-pub struct WakeUp(Arc<Notify>);
-
-impl WakeUp {
-    fn wake(&self) {
-        self.0.notify_one();
-    }
-
-    async fn woken(&self) {
-        self.0.notified().await;
-    }
-}
-
-/// The delivery domain as the API, the simulation and the seed use it: each call that schedules a
-/// delivery stores it and wakes the worker.
+/// The delivery domain as the API, the simulation and the seed use it. Each call that schedules a
+/// delivery stores it; the worker learns of it from the store's delivery feed when it commits.
 #[derive(Clone)]
 pub struct Deliveries {
     store: Store,
-    wake_up: WakeUp,
     retry_rule: RetryRule,
 }
 
@@ -62,18 +47,14 @@ pub struct EmittedEvent {
     pub event_type: String,
     pub created_at: Micros,
     /// The bytes every try sends.
-    pub payload: Vec<u8>,
+    pub payload: Bytes,
     /// The endpoints it was fanned out to.
     pub endpoints: Vec<i64>,
 }
 
 impl Deliveries {
     pub fn new(store: Store, retry_rule: RetryRule) -> Self {
-        Self {
-            store,
-            wake_up: WakeUp::default(),
-            retry_rule,
-        }
+        Self { store, retry_rule }
     }
 
     pub fn retry_rule(&self) -> &RetryRule {
@@ -101,7 +82,7 @@ impl Deliveries {
         // voids it, and the event is written again with an id of the new generation.
         loop {
             let id = self.store.reserve_event_id();
-            let payload = payload::serialize(id.id, &event_type, created_at, &data);
+            let payload = Bytes::from(payload::serialize(id.id, &event_type, created_at, &data));
             let fanout = match &recipients {
                 Recipients::Subscribers => Fanout::Subscribers(first_try),
                 Recipients::Endpoints(endpoints) => Fanout::Endpoints(endpoints.clone()),
@@ -119,9 +100,6 @@ impl Deliveries {
             let Some(endpoints) = stored else {
                 continue;
             };
-            if matches!(recipients, Recipients::Subscribers) && !endpoints.is_empty() {
-                self.wake_up.wake();
-            }
             return Ok(EmittedEvent {
                 id: id.id,
                 event_type,
@@ -141,9 +119,7 @@ impl Deliveries {
         };
         self.store
             .enqueue_deliveries(endpoint_id, event_ids, plan)
-            .await?;
-        self.wake_up.wake();
-        Ok(())
+            .await
     }
 
     /// Schedules `delivery`'s try at `due_at`, retried by the rule (the seed's pending retries).
@@ -155,8 +131,6 @@ impl Deliveries {
         };
         self.store
             .enqueue_deliveries(delivery.endpoint_id, vec![delivery.event_id], plan)
-            .await?;
-        self.wake_up.wake();
-        Ok(())
+            .await
     }
 }

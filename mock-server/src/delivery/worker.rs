@@ -1,19 +1,23 @@
-//! The delivery worker: a loop that claims due deliveries, makes each try (bounded overall and per
-//! endpoint, so one slow or dead endpoint cannot hold up the others), has the store record it with the
-//! retry that follows it, and on cancellation stops claiming and drains what is in flight.
+//! The delivery worker: a loop that takes due deliveries from its [`DueQueue`], makes each try (bounded
+//! overall and per endpoint, so one slow or dead endpoint cannot hold up the others), has the store
+//! record it with the retry that follows it, and on cancellation stops taking and drains what is in
+//! flight.
 //!
 //! The store is the truth: a delivery stays in its table until the try that ends it is recorded, so
-//! after a crash every due delivery is sent again (at least once). What is in flight is known only here.
+//! after a crash every pending delivery is sent again (at least once). The queue is that table in
+//! memory: read from it when the worker starts, then kept in step by the store's delivery feed, which
+//! says what each commit did (an event fanned out, a resend, a try recorded and its retry scheduled,
+//! an endpoint deactivated, a reset). What is in flight is known only here.
 
 use std::{collections::HashMap, time::Duration};
 
-use tokio::sync::mpsc;
+use tokio::{sync::mpsc, task::JoinSet};
 use tokio_util::sync::CancellationToken;
 
-use super::{Deliveries, RetryRule, Sender, WakeUp};
+use super::{Deliveries, Delivery, RetryRule, Sender, due::DueQueue};
 use crate::{
     clock::{self, Micros},
-    store::{FinishedTry, Store},
+    store::{DeliveryChange, FinishedTry, PendingDelivery, Store, Subscription},
 };
 
 /// How many tries may be in flight.
@@ -32,23 +36,26 @@ impl Default for Limits {
     }
 }
 
-/// Tries recorded per transaction at most.
+/// Tries recorded per write at most.
 const RECORD_BATCH: usize = 512;
 /// The longest the worker sleeps when nothing is scheduled.
 const IDLE: Duration = Duration::from_secs(3600);
-/// How long to wait before claiming again after the store failed.
+/// How long to wait before taking deliveries again after the store failed.
 const STORE_ERROR_PAUSE: Duration = Duration::from_secs(1);
 
 pub struct Worker {
     store: Store,
     sender: Sender,
     retry_rule: RetryRule,
-    wake_up: WakeUp,
     limits: Limits,
-    in_flight: HashMap<i64, i64>,
-    busy_endpoints: HashMap<i64, usize>,
+    queue: DueQueue,
+    in_flight: usize,
     done_tx: mpsc::UnboundedSender<FinishedTry>,
     done_rx: mpsc::UnboundedReceiver<FinishedTry>,
+    /// Records handed to the store and not yet committed.
+    records: JoinSet<()>,
+    /// After the store failed, nothing is taken before this.
+    paused_until: Option<Micros>,
 }
 
 impl Worker {
@@ -59,32 +66,33 @@ impl Worker {
             store: deliveries.store.clone(),
             sender,
             retry_rule: deliveries.retry_rule.clone(),
-            wake_up: deliveries.wake_up.clone(),
             limits,
-            in_flight: HashMap::new(),
-            busy_endpoints: HashMap::new(),
+            queue: DueQueue::new(limits.per_endpoint),
+            in_flight: 0,
             done_tx,
             done_rx,
+            records: JoinSet::new(),
+            paused_until: None,
         }
     }
 
     /// Runs until `cancel` fires and every try in flight is recorded.
     pub async fn run(mut self, cancel: CancellationToken) {
-        let wake_up = self.wake_up.clone();
+        let Some(mut feed) = self.subscribe(&cancel).await else {
+            return;
+        };
         let mut stopping = false;
         loop {
+            // Every commit so far, before taking anything.
+            while let Ok(change) = feed.try_recv() {
+                self.queue.apply(change);
+            }
             let next_due = if stopping {
                 None
             } else {
-                match self.claim().await {
-                    Ok(next_due) => next_due,
-                    Err(error) => {
-                        tracing::error!(error = format!("{error:#}"), "claiming deliveries failed");
-                        Some(clock::now() + clock::micros(STORE_ERROR_PAUSE))
-                    }
-                }
+                self.take_due().await
             };
-            // Without anything scheduled, only a wake-up or a finished try starts the next round.
+            // Without anything scheduled, only a commit or a finished try starts the next round.
             let wait = next_due.map_or(IDLE, |due| {
                 Duration::from_micros(u64::try_from(due - clock::now()).unwrap_or(0))
             });
@@ -92,77 +100,141 @@ impl Worker {
                 biased;
                 () = cancel.cancelled(), if !stopping => {
                     stopping = true;
-                    tracing::info!(in_flight = self.in_flight.len(), "delivery worker draining");
+                    tracing::info!(
+                        in_flight = self.in_flight,
+                        queued = self.queue.len(),
+                        "delivery worker draining"
+                    );
                 }
-                Some(first) = self.done_rx.recv() => self.record(first).await,
-                () = wake_up.woken(), if !stopping => {}
+                Some(first) = self.done_rx.recv() => self.record(first),
+                Some(change) = feed.recv(), if !stopping => self.queue.apply(change),
+                Some(_) = self.records.join_next(), if !self.records.is_empty() => {}
                 () = tokio::time::sleep(wait), if !stopping => {}
             }
-            if stopping && self.in_flight.is_empty() {
+            if stopping && self.in_flight == 0 {
                 break;
             }
         }
+        while self.records.join_next().await.is_some() {}
         tracing::info!("delivery worker stopped");
     }
 
-    /// Starts sending every due delivery there is room for; returns when the next one not yet due is.
-    async fn claim(&mut self) -> anyhow::Result<Option<Micros>> {
-        if self.in_flight.len() >= self.limits.in_flight {
-            return Ok(None);
-        }
-        let now = clock::now();
-        let epoch = self.store.epoch();
-        let mut next_due: Option<Micros> = None;
-        for pending in self.store.pending_by_endpoint(now).await? {
-            let endpoint_id = pending.endpoint_id;
-            // Not only the endpoint's earliest delivery: that one may be in flight already, with a
-            // retry of the same endpoint due before it ends.
-            if let Some(due) = pending.next_due_after_now {
-                next_due = Some(next_due.map_or(due, |next: Micros| next.min(due)));
-            }
-            let busy = self.busy_endpoints.get(&endpoint_id).copied().unwrap_or(0);
-            if busy >= self.limits.per_endpoint || pending.earliest_due > now {
-                continue;
-            }
-            let room =
-                (self.limits.per_endpoint - busy).min(self.limits.in_flight - self.in_flight.len());
-            if room == 0 {
-                break;
-            }
-            // Those already in flight are still in the table: ask for enough to skip them.
-            let due = self
-                .store
-                .due_deliveries(endpoint_id, now, busy + room)
-                .await?;
-            let claimed: Vec<_> = due
-                .into_iter()
-                .filter(|delivery| !self.in_flight.contains_key(&delivery.id))
-                .take(room)
-                .collect();
-            for due in claimed {
-                self.in_flight.insert(due.id, endpoint_id);
-                *self.busy_endpoints.entry(endpoint_id).or_default() += 1;
-                let sender = self.sender.clone();
-                let retry_rule = self.retry_rule.clone();
-                let done = self.done_tx.clone();
-                tokio::spawn(async move {
-                    let attempt = due
-                        .delivery
-                        .try_once(clock::now(), &sender, &retry_rule)
-                        .await;
-                    let _ = done.send(FinishedTry {
-                        delivery_id: due.id,
-                        epoch,
-                        attempt,
-                    });
-                });
+    /// The store's pending deliveries into the queue, and the feed of what comes next; `None` if
+    /// cancelled before the store answered.
+    async fn subscribe(
+        &mut self,
+        cancel: &CancellationToken,
+    ) -> Option<mpsc::UnboundedReceiver<DeliveryChange>> {
+        loop {
+            match self.store.subscribe_deliveries().await {
+                Ok(Subscription { pending, feed }) => {
+                    tracing::info!(pending = pending.len(), "delivery worker started");
+                    for delivery in pending {
+                        self.queue.insert(delivery);
+                    }
+                    return Some(feed);
+                }
+                Err(error) => {
+                    tracing::error!(
+                        error = format!("{error:#}"),
+                        "reading pending deliveries failed"
+                    );
+                    tokio::select! {
+                        () = cancel.cancelled() => return None,
+                        () = tokio::time::sleep(STORE_ERROR_PAUSE) => {}
+                    }
+                }
             }
         }
-        Ok(next_due)
     }
 
-    /// Records `first` and whatever else has finished, in one transaction.
-    async fn record(&mut self, first: FinishedTry) {
+    /// Starts every due delivery there is room for; returns when the next one comes due.
+    async fn take_due(&mut self) -> Option<Micros> {
+        let now = clock::now();
+        if let Some(until) = self.paused_until {
+            if now < until {
+                return Some(until);
+            }
+            self.paused_until = None;
+        }
+        let room = self.limits.in_flight.saturating_sub(self.in_flight);
+        if room == 0 {
+            // A finished try starts the next round.
+            return None;
+        }
+        let due = self.queue.take_due(now, room);
+        if !due.is_empty() {
+            self.start(due).await;
+        }
+        self.paused_until.or_else(|| self.queue.next_due())
+    }
+
+    /// Starts a try of each delivery (reading the payloads the queue did not keep).
+    async fn start(&mut self, due: Vec<PendingDelivery>) {
+        let mut missing: Vec<i64> = due
+            .iter()
+            .filter(|delivery| delivery.payload.is_none())
+            .map(|delivery| delivery.event_id)
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let payloads = if missing.is_empty() {
+            HashMap::new()
+        } else {
+            match self.store.event_payloads(missing).await {
+                Ok(payloads) => payloads,
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "reading payloads failed");
+                    // Back in the queue, taken again after a pause.
+                    for delivery in due {
+                        self.queue.finished(delivery.endpoint_id);
+                        self.queue.insert(delivery);
+                    }
+                    self.paused_until = Some(clock::now() + clock::micros(STORE_ERROR_PAUSE));
+                    return;
+                }
+            }
+        };
+        let epoch = self.store.epoch();
+        for mut pending in due {
+            let target = self.store.delivery_target(pending.endpoint_id);
+            if let Some(payload) = payloads.get(&pending.event_id) {
+                pending.payload = Some(payload.clone());
+            }
+            // From before a reset, or its endpoint or event is gone: its row went with them.
+            let (Some(target), Some(payload), true) =
+                (target, pending.payload.clone(), pending.epoch == epoch)
+            else {
+                self.queue.finished(pending.endpoint_id);
+                continue;
+            };
+            let delivery = Delivery {
+                endpoint_id: pending.endpoint_id,
+                event_id: pending.event_id,
+                try_number: pending.try_number,
+                retries: pending.retries,
+                target: target.target,
+                signing_secret: target.signing_secret,
+                ssl_cert_verification: target.ssl_cert_verification,
+                payload,
+            };
+            self.in_flight += 1;
+            let sender = self.sender.clone();
+            let retry_rule = self.retry_rule.clone();
+            let done = self.done_tx.clone();
+            tokio::spawn(async move {
+                let attempt = delivery.try_once(clock::now(), &sender, &retry_rule).await;
+                let _ = done.send(FinishedTry {
+                    delivery: pending,
+                    attempt,
+                });
+            });
+        }
+    }
+
+    /// Frees the slots of `first` and whatever else has finished, and hands their records to the
+    /// store in one write; the retries it schedules come back through the feed.
+    fn record(&mut self, first: FinishedTry) {
         let mut batch = vec![first];
         while batch.len() < RECORD_BATCH {
             match self.done_rx.try_recv() {
@@ -173,21 +245,15 @@ impl Worker {
         let recorded_at = clock::now();
         for finished in &mut batch {
             finished.attempt.recorded_at = recorded_at;
+            self.queue.finished(finished.delivery.endpoint_id);
         }
-        let finished: Vec<i64> = batch.iter().map(|finished| finished.delivery_id).collect();
-        if let Err(error) = self.store.record_tries(batch).await {
-            // The deliveries stay due in the store and are sent again: a duplicate, never a loss.
-            tracing::error!(error = format!("{error:#}"), "recording attempts failed");
-        }
-        for delivery_id in finished {
-            if let Some(endpoint_id) = self.in_flight.remove(&delivery_id)
-                && let Some(busy) = self.busy_endpoints.get_mut(&endpoint_id)
-            {
-                *busy -= 1;
-                if *busy == 0 {
-                    self.busy_endpoints.remove(&endpoint_id);
-                }
+        self.in_flight -= batch.len();
+        let store = self.store.clone();
+        self.records.spawn(async move {
+            if let Err(error) = store.record_tries(batch).await {
+                // The deliveries stay due in the store and are sent again: a duplicate, never a loss.
+                tracing::error!(error = format!("{error:#}"), "recording attempts failed");
             }
-        }
+        });
     }
 }

@@ -67,15 +67,4 @@ impl Store {
         })
         .await
     }
-
-    /// How many attempts there are in all (for the benchmark).
-    pub async fn count_attempts(&self) -> anyhow::Result<u64> {
-        self.read(|connection| {
-            let count: i64 = connection
-                .prepare_cached("SELECT count(*) FROM attempts")?
-                .query_row([], |row| row.get(0))?;
-            Ok(to_u64(count))
-        })
-        .await
-    }
 }

@@ -1,17 +1,21 @@
 //! Events, their fan-out to endpoints, the deliveries still to be sent, and the tries recorded as
 //! attempts. What to write (the payload, when a delivery is due, the next retry) comes from
-//! [`crate::delivery`]; this module only writes it.
+//! [`crate::delivery`]; this module only writes it, and says what each commit did to the pending
+//! deliveries ([`DeliveryChange`]), which the delivery worker's due queue follows.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{CachedStatement, params, params_from_iter};
+use bytes::Bytes;
+use rusqlite::{CachedStatement, Connection, params, params_from_iter};
+use tokio::sync::oneshot;
 use webhook_api::DeliveryError;
 
-use super::{Store, rows::placeholders};
-use crate::{
-    clock::Micros,
-    delivery::attempt::{Delivery, TryRecord},
+use super::{
+    Store,
+    rows::placeholders,
+    writer::{self, Effects, Lane, Subscription, Write},
 };
+use crate::{clock::Micros, delivery::attempt::TryRecord};
 
 /// An id for a new event, from [`Store::reserve_event_id`]: the payload carries it before the event
 /// is written.
@@ -27,7 +31,7 @@ pub struct NewEvent {
     pub id: EventId,
     pub event_type: String,
     pub created_at: Micros,
-    pub payload: Vec<u8>,
+    pub payload: Bytes,
     pub fanout: Fanout,
 }
 
@@ -48,27 +52,41 @@ pub struct DeliveryPlan {
     pub due_at: Micros,
 }
 
-/// A delivery that is due, with everything needed to send it.
+/// A delivery still to be sent: a row of the deliveries table.
 #[derive(Clone, Debug)]
-pub struct DueDelivery {
+pub struct PendingDelivery {
     pub id: i64,
-    pub delivery: Delivery,
+    pub endpoint_id: i64,
+    pub event_id: i64,
+    /// 1 for the first try.
+    pub try_number: u32,
+    pub retries: bool,
+    pub due_at: Micros,
+    /// The store's reset generation when the row was written (or read).
+    pub epoch: u64,
+    /// The event's bytes, when the commit had them at hand (a new event, a try recorded); otherwise
+    /// they are read when the delivery is sent ([`Store::event_payloads`]).
+    pub payload: Option<Bytes>,
+}
+
+/// What a commit did to the pending deliveries, in commit order.
+#[derive(Clone, Debug)]
+pub enum DeliveryChange {
+    /// A delivery is due at its `due_at`: new (fan-out, resend, the seed's retries) or moved on by a
+    /// recorded try; or, when a record failed, due again as it was.
+    Scheduled(PendingDelivery),
+    /// Every pending delivery of the endpoint is gone (it was deactivated or deleted).
+    EndpointCancelled(i64),
+    /// Every pending delivery is gone (a reset).
+    AllCancelled,
 }
 
 /// A try the worker finished, to be recorded against its delivery.
 #[derive(Clone, Debug)]
 pub struct FinishedTry {
-    pub delivery_id: i64,
-    /// The store's reset generation when the delivery was claimed.
-    pub epoch: u64,
+    /// The delivery as it was claimed.
+    pub delivery: PendingDelivery,
     pub attempt: TryRecord,
-}
-
-/// An endpoint's pending deliveries, as the worker plans its next round.
-pub struct PendingEndpoint {
-    pub endpoint_id: i64,
-    pub earliest_due: Micros,
-    pub next_due_after_now: Option<Micros>,
 }
 
 const INSERT_DELIVERY: &str =
@@ -98,23 +116,78 @@ fn insert_attempt(
     ])
 }
 
+/// Writes a delivery row; the delivery as the worker's queue gets it.
+fn insert_delivery(
+    connection: &Connection,
+    endpoint_id: i64,
+    event_id: i64,
+    plan: DeliveryPlan,
+    epoch: u64,
+    payload: Option<Bytes>,
+) -> rusqlite::Result<PendingDelivery> {
+    connection
+        .prepare_cached(INSERT_DELIVERY)?
+        .execute(params![
+            endpoint_id,
+            event_id,
+            plan.try_number,
+            plan.retries,
+            plan.due_at
+        ])?;
+    Ok(PendingDelivery {
+        id: connection.last_insert_rowid(),
+        endpoint_id,
+        event_id,
+        try_number: plan.try_number,
+        retries: plan.retries,
+        due_at: plan.due_at,
+        epoch,
+        payload,
+    })
+}
+
+/// Every pending delivery (for the worker's due queue, when it subscribes).
+pub(super) fn pending_deliveries(
+    connection: &Connection,
+    epoch: u64,
+) -> anyhow::Result<Vec<PendingDelivery>> {
+    Ok(connection
+        .prepare_cached(
+            "SELECT id, endpoint_id, event_id, try_number, retries, due_at FROM deliveries",
+        )?
+        .query_map([], |row| {
+            Ok(PendingDelivery {
+                id: row.get(0)?,
+                endpoint_id: row.get(1)?,
+                event_id: row.get(2)?,
+                try_number: row.get(3)?,
+                retries: row.get(4)?,
+                due_at: row.get(5)?,
+                epoch,
+                payload: None,
+            })
+        })?
+        .collect::<Result<_, _>>()?)
+}
+
 impl Store {
     /// An id for an event about to be written. Ids are handed out in order and start again after a
     /// reset; one reserved before a reset is refused by [`Store::create_event`].
     pub fn reserve_event_id(&self) -> EventId {
         use std::sync::atomic::Ordering::SeqCst;
         // The epoch before the id: a reset in between leaves this reservation with the old epoch.
-        let epoch = self.inner.epoch.load(SeqCst);
-        let id = self.inner.last_event_id.fetch_add(1, SeqCst) + 1;
+        let shared = &self.inner.shared;
+        let epoch = shared.epoch.load(SeqCst);
+        let id = shared.last_event_id.fetch_add(1, SeqCst) + 1;
         EventId { id, epoch }
     }
 
     /// Stores an event and fans it out, in one transaction; returns the endpoints it went to, or
     /// `None` (nothing written) when a reset came after its id was reserved.
     pub async fn create_event(&self, event: NewEvent) -> anyhow::Result<Option<Vec<i64>>> {
-        self.write(move |tx, epoch| {
+        self.write_with(move |tx, epoch| {
             if event.id.epoch != epoch {
-                return Ok(None);
+                return Ok((None, Effects::default()));
             }
             let event_id = event.id.id;
             tx.prepare_cached(
@@ -124,7 +197,7 @@ impl Store {
                 event_id,
                 event.event_type,
                 event.created_at,
-                event.payload
+                &event.payload[..]
             ])?;
             let (endpoints, plan) = match event.fanout {
                 Fanout::Endpoints(endpoints) => (endpoints, None),
@@ -142,20 +215,17 @@ impl Store {
             };
             let mut fanout =
                 tx.prepare_cached("INSERT INTO fanouts (endpoint_id, event_id) VALUES (?, ?)")?;
-            let mut deliver = tx.prepare_cached(INSERT_DELIVERY)?;
-            for endpoint_id in &endpoints {
+            let mut scheduled = Vec::new();
+            for &endpoint_id in &endpoints {
                 fanout.execute(params![endpoint_id, event_id])?;
                 if let Some(plan) = plan {
-                    deliver.execute(params![
-                        endpoint_id,
-                        event_id,
-                        plan.try_number,
-                        plan.retries,
-                        plan.due_at
-                    ])?;
+                    let payload = Some(event.payload.clone());
+                    let delivery =
+                        insert_delivery(tx, endpoint_id, event_id, plan, epoch, payload)?;
+                    scheduled.push(DeliveryChange::Scheduled(delivery));
                 }
             }
-            Ok(Some(endpoints))
+            Ok((Some(endpoints), Effects::deliveries(scheduled)))
         })
         .await
     }
@@ -194,112 +264,54 @@ impl Store {
         event_ids: Vec<i64>,
         plan: DeliveryPlan,
     ) -> anyhow::Result<()> {
-        self.write(move |tx, _| {
-            let mut insert = tx.prepare_cached(INSERT_DELIVERY)?;
+        self.write_with(move |tx, epoch| {
+            let scheduled = event_ids
+                .into_iter()
+                .map(|event_id| {
+                    insert_delivery(tx, endpoint_id, event_id, plan, epoch, None)
+                        .map(DeliveryChange::Scheduled)
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(((), Effects::deliveries(scheduled)))
+        })
+        .await
+    }
+
+    /// Every pending delivery now, and from then on what each commit does to them (the delivery
+    /// worker's due queue is built from both). A new subscription replaces the previous one.
+    pub async fn subscribe_deliveries(&self) -> anyhow::Result<Subscription> {
+        self.inner.writer.subscribe().await
+    }
+
+    /// The payloads of these events (those that still exist), by event id.
+    pub async fn event_payloads(&self, event_ids: Vec<i64>) -> anyhow::Result<HashMap<i64, Bytes>> {
+        self.read(move |connection| {
+            let mut select =
+                connection.prepare_cached("SELECT payload FROM events WHERE id = ?")?;
+            let mut payloads = HashMap::with_capacity(event_ids.len());
             for event_id in event_ids {
-                insert.execute(params![
-                    endpoint_id,
-                    event_id,
-                    plan.try_number,
-                    plan.retries,
-                    plan.due_at
-                ])?;
+                let mut rows = select.query([event_id])?;
+                if let Some(row) = rows.next()? {
+                    payloads.insert(event_id, Bytes::from(row.get::<_, Vec<u8>>(0)?));
+                }
             }
-            Ok(())
+            Ok(payloads)
         })
         .await
     }
 
-    /// Each endpoint with deliveries pending: when its earliest one is due, and when its earliest one not
-    /// yet due at `now` comes due (if any).
-    pub async fn pending_by_endpoint(&self, now: Micros) -> anyhow::Result<Vec<PendingEndpoint>> {
-        self.read(move |connection| {
-            Ok(connection
-                .prepare_cached(
-                    "SELECT endpoint_id, min(due_at), min(CASE WHEN due_at > ?1 THEN due_at END)
-                     FROM deliveries GROUP BY endpoint_id",
-                )?
-                .query_map([now], |row| {
-                    Ok(PendingEndpoint {
-                        endpoint_id: row.get(0)?,
-                        earliest_due: row.get(1)?,
-                        next_due_after_now: row.get(2)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?)
-        })
-        .await
-    }
-
-    /// Up to `limit` of an endpoint's deliveries due at `now`, earliest first.
-    pub async fn due_deliveries(
-        &self,
-        endpoint_id: i64,
-        now: Micros,
-        limit: usize,
-    ) -> anyhow::Result<Vec<DueDelivery>> {
-        self.read(move |connection| {
-            Ok(connection
-                .prepare_cached(
-                    "SELECT d.id, d.endpoint_id, d.event_id, d.try_number, d.retries, e.target,
-                            e.signing_secret, e.ssl_cert_verification, ev.payload
-                     FROM deliveries d
-                     JOIN endpoints e ON e.id = d.endpoint_id
-                     JOIN events ev ON ev.id = d.event_id
-                     WHERE d.endpoint_id = ? AND d.due_at <= ?
-                     ORDER BY d.due_at, d.id LIMIT ?",
-                )?
-                .query_map(params![endpoint_id, now, limit as i64], |row| {
-                    Ok(DueDelivery {
-                        id: row.get(0)?,
-                        delivery: Delivery {
-                            endpoint_id: row.get(1)?,
-                            event_id: row.get(2)?,
-                            try_number: row.get(3)?,
-                            retries: row.get(4)?,
-                            target: row.get(5)?,
-                            signing_secret: row.get(6)?,
-                            ssl_cert_verification: row.get(7)?,
-                            payload: row.get(8)?,
-                        },
-                    })
-                })?
-                .collect::<Result<_, _>>()?)
-        })
-        .await
-    }
-
-    /// Records the worker's tries as attempts, in one transaction, and moves each delivery on: due
-    /// again at the try's `next_retry`, or done. A try whose delivery was cancelled meanwhile (its
-    /// endpoint deactivated) is recorded without a next retry; one whose endpoint was deleted, or from
-    /// before a reset, is dropped.
+    /// Records the worker's tries as attempts and moves each delivery on: due again at the try's
+    /// `next_retry`, or done. A try whose delivery was cancelled meanwhile (its endpoint deactivated)
+    /// is recorded without a next retry; one whose endpoint was deleted, or from before a reset, is
+    /// dropped. Records go ahead of every other write (see [`writer`]); returns once committed. If
+    /// they cannot be, the deliveries are due again at once (sent again: at least once).
     pub async fn record_tries(&self, tries: Vec<FinishedTry>) -> anyhow::Result<()> {
-        self.write(move |tx, epoch| {
-            let mut endpoint_exists = tx.prepare_cached("SELECT 1 FROM endpoints WHERE id = ?")?;
-            let mut pending = tx.prepare_cached("SELECT 1 FROM deliveries WHERE id = ?")?;
-            let mut insert = tx.prepare_cached(INSERT_ATTEMPT)?;
-            let mut reschedule = tx.prepare_cached(
-                "UPDATE deliveries SET try_number = try_number + 1, due_at = ? WHERE id = ?",
-            )?;
-            let mut finish = tx.prepare_cached("DELETE FROM deliveries WHERE id = ?")?;
-            for finished in tries {
-                let attempt = &finished.attempt;
-                if finished.epoch != epoch || !endpoint_exists.exists([attempt.endpoint_id])? {
-                    continue;
-                }
-                if !pending.exists([finished.delivery_id])? {
-                    insert_attempt(&mut insert, attempt, None)?;
-                    continue;
-                }
-                insert_attempt(&mut insert, attempt, attempt.next_retry)?;
-                match attempt.next_retry {
-                    Some(due_at) => reschedule.execute(params![due_at, finished.delivery_id])?,
-                    None => finish.execute([finished.delivery_id])?,
-                };
-            }
-            Ok(())
-        })
-        .await
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .writer
+            .submit(Lane::Records, Box::new(RecordTries { tries, reply }))
+            .await?;
+        writer::answered(answer).await
     }
 
     /// Records tries that no delivery row stands for, as they are (the seed's history).
@@ -315,6 +327,64 @@ impl Store {
     }
 }
 
+/// The write of [`Store::record_tries`].
+struct RecordTries {
+    tries: Vec<FinishedTry>,
+    reply: oneshot::Sender<anyhow::Result<()>>,
+}
+
+impl Write for RecordTries {
+    fn apply(&mut self, tx: &Connection, epoch: u64) -> anyhow::Result<Effects> {
+        let mut endpoint_exists = tx.prepare_cached("SELECT 1 FROM endpoints WHERE id = ?")?;
+        let mut pending = tx.prepare_cached("SELECT 1 FROM deliveries WHERE id = ?")?;
+        let mut insert = tx.prepare_cached(INSERT_ATTEMPT)?;
+        let mut reschedule = tx.prepare_cached(
+            "UPDATE deliveries SET try_number = try_number + 1, due_at = ? WHERE id = ?",
+        )?;
+        let mut finish = tx.prepare_cached("DELETE FROM deliveries WHERE id = ?")?;
+        let mut scheduled = Vec::new();
+        for FinishedTry { delivery, attempt } in &self.tries {
+            if delivery.epoch != epoch || !endpoint_exists.exists([attempt.endpoint_id])? {
+                continue;
+            }
+            if !pending.exists([delivery.id])? {
+                insert_attempt(&mut insert, attempt, None)?;
+                continue;
+            }
+            insert_attempt(&mut insert, attempt, attempt.next_retry)?;
+            match attempt.next_retry {
+                Some(due_at) => {
+                    reschedule.execute(params![due_at, delivery.id])?;
+                    scheduled.push(DeliveryChange::Scheduled(PendingDelivery {
+                        try_number: delivery.try_number + 1,
+                        due_at,
+                        ..delivery.clone()
+                    }));
+                }
+                None => {
+                    finish.execute([delivery.id])?;
+                }
+            }
+        }
+        Ok(Effects::deliveries(scheduled))
+    }
+
+    /// Nothing was recorded: the deliveries are still in the table as they were, due (again) at once.
+    fn fallback(&mut self, epoch: u64) -> Effects {
+        Effects::deliveries(
+            self.tries
+                .iter()
+                .filter(|finished| finished.delivery.epoch == epoch)
+                .map(|finished| DeliveryChange::Scheduled(finished.delivery.clone()))
+                .collect(),
+        )
+    }
+
+    fn answer(self: Box<Self>, outcome: anyhow::Result<()>) {
+        let _ = self.reply.send(outcome);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,7 +394,7 @@ mod tests {
             id,
             event_type: "user.created".to_owned(),
             created_at: 0,
-            payload: b"{}".to_vec(),
+            payload: Bytes::from_static(b"{}"),
             fanout: Fanout::Endpoints(Vec::new()),
         }
     }

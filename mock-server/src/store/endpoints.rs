@@ -7,12 +7,13 @@ use serde_json::value::RawValue;
 use webhook_api::{Endpoint, EndpointSortField, Ordering, SortField};
 
 use super::{
-    PageWindow, Store,
-    read_model::Change,
+    DeliveryChange, PageWindow, Store,
+    read_model::{Change, DeliveryTarget},
     rows::{
         ENDPOINT_COLUMNS, EndpointRow, attach_subscriptions, endpoint_by_id, endpoint_from_row,
         to_u64,
     },
+    writer::Effects,
 };
 use crate::clock::{self, Micros};
 
@@ -87,18 +88,18 @@ fn cancel_pending_deliveries(connection: &Connection, id: i64) -> anyhow::Result
 }
 
 /// The endpoint for the caller and its row for the read model.
-fn saved(row: EndpointRow) -> (Endpoint, Change) {
-    (row.endpoint.clone(), Change::Saved(row))
+fn saved(row: EndpointRow) -> (Endpoint, Effects) {
+    (row.endpoint.clone(), Effects::endpoints(Change::Saved(row)))
 }
 
-fn saved_if_found(row: Option<EndpointRow>) -> anyhow::Result<(Option<Endpoint>, Change)> {
-    Ok(match row {
+fn saved_if_found(row: Option<EndpointRow>) -> (Option<Endpoint>, Effects) {
+    match row {
         Some(row) => {
-            let (endpoint, change) = saved(row);
-            (Some(endpoint), change)
+            let (endpoint, effects) = saved(row);
+            (Some(endpoint), effects)
         }
-        None => (None, Change::None),
-    })
+        None => (None, Effects::default()),
+    }
 }
 
 impl Store {
@@ -111,7 +112,12 @@ impl Store {
         window: PageWindow,
     ) -> anyhow::Result<(u64, Vec<Arc<RawValue>>)> {
         if let (None, [ordering]) = (&search, ordering.as_slice()) {
-            let model = self.inner.read_model.read().expect("read model lock");
+            let model = self
+                .inner
+                .shared
+                .read_model
+                .read()
+                .expect("read model lock");
             let page = model.page(*ordering, window.offset, window.limit);
             return Ok((model.count(), page));
         }
@@ -149,14 +155,35 @@ impl Store {
     }
 
     pub async fn endpoint(&self, id: i64) -> anyhow::Result<Option<Endpoint>> {
-        let model = self.inner.read_model.read().expect("read model lock");
+        let model = self
+            .inner
+            .shared
+            .read_model
+            .read()
+            .expect("read model lock");
         Ok(model
             .endpoint(id)
             .map(|endpoint| Endpoint::clone(&endpoint)))
     }
 
+    /// Where and how the endpoint's deliveries go, from memory; `None` when it is gone.
+    pub fn delivery_target(&self, id: i64) -> Option<DeliveryTarget> {
+        let model = self
+            .inner
+            .shared
+            .read_model
+            .read()
+            .expect("read model lock");
+        model.delivery_target(id)
+    }
+
     pub async fn endpoint_exists(&self, id: i64) -> anyhow::Result<bool> {
-        let model = self.inner.read_model.read().expect("read model lock");
+        let model = self
+            .inner
+            .shared
+            .read_model
+            .read()
+            .expect("read model lock");
         Ok(model.endpoint(id).is_some())
     }
 
@@ -170,7 +197,7 @@ impl Store {
         new: NewEndpoint,
         now: Micros,
     ) -> anyhow::Result<Endpoint> {
-        self.write_endpoints(move |tx| {
+        self.write_with(move |tx, _| {
             tx.prepare_cached(
                 "INSERT INTO endpoints (created_at, updated_at, is_active, target, target_folded,
                  description, ssl_cert_verification, signing_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -200,13 +227,13 @@ impl Store {
         id: i64,
         changes: EndpointChanges,
     ) -> anyhow::Result<Option<Endpoint>> {
-        self.write_endpoints(move |tx| {
+        self.write_with(move |tx, _| {
             let was_active: Option<bool> = tx
                 .prepare_cached("SELECT is_active FROM endpoints WHERE id = ?")?
                 .query_row([id], |row| row.get(0))
                 .optional()?;
             let Some(was_active) = was_active else {
-                return Ok((None, Change::None));
+                return Ok((None, Effects::default()));
             };
             let now = clock::now();
             tx.prepare_cached(
@@ -228,27 +255,37 @@ impl Store {
             if let Some(event_types) = &changes.event_types {
                 set_subscriptions(tx, id, event_types, now)?;
             }
-            if was_active && changes.is_active == Some(false) {
+            let cancelled = was_active && changes.is_active == Some(false);
+            if cancelled {
                 cancel_pending_deliveries(tx, id)?;
             }
-            saved_if_found(endpoint_by_id(tx, id)?)
+            let (endpoint, mut effects) = saved_if_found(endpoint_by_id(tx, id)?);
+            if cancelled {
+                effects
+                    .deliveries
+                    .push(DeliveryChange::EndpointCancelled(id));
+            }
+            Ok((endpoint, effects))
         })
         .await
     }
 
     /// Deletes an endpoint with its subscriptions, attempts and pending deliveries.
     pub async fn delete_endpoint(&self, id: i64) -> anyhow::Result<bool> {
-        self.write_endpoints(move |tx| {
+        self.write_with(move |tx, _| {
             let deleted = tx
                 .prepare_cached("DELETE FROM endpoints WHERE id = ?")?
                 .execute([id])?
                 > 0;
-            let change = if deleted {
-                Change::Deleted(id)
+            let effects = if deleted {
+                Effects {
+                    endpoints: vec![Change::Deleted(id)],
+                    deliveries: vec![DeliveryChange::EndpointCancelled(id)],
+                }
             } else {
-                Change::None
+                Effects::default()
             };
-            Ok((deleted, change))
+            Ok((deleted, effects))
         })
         .await
     }
@@ -269,16 +306,16 @@ impl Store {
         id: i64,
         secret: String,
     ) -> anyhow::Result<Option<Endpoint>> {
-        self.write_endpoints(move |tx| {
+        self.write_with(move |tx, _| {
             let changed = tx
                 .prepare_cached(
                     "UPDATE endpoints SET signing_secret = ?2, updated_at = ?3 WHERE id = ?1",
                 )?
                 .execute(params![id, secret, clock::now()])?;
             if changed == 0 {
-                return Ok((None, Change::None));
+                return Ok((None, Effects::default()));
             }
-            saved_if_found(endpoint_by_id(tx, id)?)
+            Ok(saved_if_found(endpoint_by_id(tx, id)?))
         })
         .await
     }

@@ -1,9 +1,12 @@
 //! The SQLite store: every read and write the server makes, by intention (`create_endpoint`,
-//! `due_deliveries`), with the schema embedded and applied on open.
+//! `record_tries`), with the schema embedded and applied on open.
 //!
-//! A file database gets WAL mode, one writer connection and a small pool of readers, so lists are served
-//! while deliveries are recorded. `:memory:` is one connection for everything (a second connection would
-//! see another, empty database). Every call runs on tokio's blocking pool.
+//! Every write goes through the one [`writer`]: a thread that owns the write connection and commits
+//! whatever has queued up in one transaction, each write in its own savepoint, and answers each
+//! caller after the commit. A file database gets WAL mode and a small pool of reader connections, so
+//! reads never wait for the writer; `:memory:` is one connection for everything (a second connection
+//! would see another, empty database), and its reads run on the writer's thread between batches.
+//! Reads run on tokio's blocking pool; no caller ever blocks a thread waiting for the writer.
 
 mod attempts;
 mod deliveries;
@@ -11,6 +14,7 @@ mod endpoints;
 mod read_model;
 mod rows;
 mod tokens;
+mod writer;
 
 use std::sync::{
     Arc, Mutex, RwLock,
@@ -18,15 +22,22 @@ use std::sync::{
 };
 
 use anyhow::Context;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use tokio::sync::Semaphore;
 
-use self::read_model::{Change, ReadModel};
+use self::{
+    read_model::{Change, ReadModel},
+    writer::{Effects, Writer},
+};
 
 pub use attempts::AttemptOrderingSql;
-pub use deliveries::{DeliveryPlan, DueDelivery, EventId, Fanout, FinishedTry, NewEvent};
+pub use deliveries::{
+    DeliveryChange, DeliveryPlan, EventId, Fanout, FinishedTry, NewEvent, PendingDelivery,
+};
 pub use endpoints::{EndpointChanges, NewEndpoint};
+pub use read_model::DeliveryTarget;
 pub use tokens::StoredToken;
+pub use writer::Subscription;
 
 const SCHEMA: &str = include_str!("schema.sql");
 const SCHEMA_VERSION: i64 = 1;
@@ -39,8 +50,13 @@ pub struct Store {
 }
 
 struct Inner {
-    writer: Mutex<Connection>,
+    writer: Writer,
     readers: Option<ReaderPool>,
+    shared: Arc<Shared>,
+}
+
+/// What the writer's thread and the callers both reach.
+struct Shared {
     /// Every endpoint, for lists and lookups without SQL (see [`read_model`]).
     read_model: RwLock<ReadModel>,
     /// Bumped by [`Store::reset`]: a delivery claimed before a reset must not be recorded after it,
@@ -48,6 +64,12 @@ struct Inner {
     epoch: AtomicU64,
     /// The last event id handed out by [`Store::reserve_event_id`].
     last_event_id: AtomicI64,
+}
+
+impl Shared {
+    fn epoch(&self) -> u64 {
+        self.epoch.load(AtomicOrdering::SeqCst)
+    }
 }
 
 struct ReaderPool {
@@ -72,15 +94,18 @@ pub struct PageWindow {
 impl Store {
     pub fn open(path: &str) -> anyhow::Result<Opened> {
         let in_memory = path == ":memory:";
-        let mut writer = if in_memory {
+        let mut connection = if in_memory {
             Connection::open_in_memory()?
         } else {
             Connection::open(path).with_context(|| format!("cannot open the database {path}"))?
         };
-        configure(&writer, in_memory)?;
-        let fresh = migrate(&mut writer)?;
-        let read_model = ReadModel::load(&writer)?;
-        let last_event_id = last_event_id(&writer)?;
+        configure(&connection, in_memory)?;
+        let fresh = migrate(&mut connection)?;
+        let shared = Arc::new(Shared {
+            read_model: RwLock::new(ReadModel::load(&connection)?),
+            epoch: AtomicU64::new(0),
+            last_event_id: AtomicI64::new(last_event_id(&connection)?),
+        });
         let readers = if in_memory {
             None
         } else {
@@ -102,32 +127,26 @@ impl Store {
         Ok(Opened {
             store: Self {
                 inner: Arc::new(Inner {
-                    writer: Mutex::new(writer),
+                    writer: Writer::start(connection, Arc::clone(&shared))?,
                     readers,
-                    read_model: RwLock::new(read_model),
-                    epoch: AtomicU64::new(0),
-                    last_event_id: AtomicI64::new(last_event_id),
+                    shared,
                 }),
             },
             fresh,
         })
     }
 
-    /// Runs `query` on a reader connection.
+    /// Runs `query` on a reader connection (on the writer's, between batches, for `:memory:`).
     async fn read<R, F>(&self, query: F) -> anyhow::Result<R>
     where
         R: Send + 'static,
         F: FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static,
     {
-        let inner = Arc::clone(&self.inner);
         let Some(pool) = &self.inner.readers else {
-            return tokio::task::spawn_blocking(move || {
-                let connection = inner.writer.lock().expect("writer lock");
-                query(&connection)
-            })
-            .await?;
+            return self.inner.writer.read(query).await;
         };
         let _permit = pool.available.acquire().await?;
+        let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
             let pool = inner.readers.as_ref().expect("a file store has readers");
             let connection = pool
@@ -146,66 +165,51 @@ impl Store {
         .await?
     }
 
-    /// Runs `change` in one transaction on the writer connection, committed before this returns.
+    /// Makes `change` in the writer's next batch and returns once it is committed; `change` is given
+    /// the reset generation and says what else it did ([`Effects`]).
+    async fn write_with<R, F>(&self, change: F) -> anyhow::Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection, u64) -> anyhow::Result<(R, Effects)> + Send + 'static,
+    {
+        self.inner.writer.write(change).await
+    }
+
+    /// [`Store::write_with`] for a change to rows only.
     async fn write<R, F>(&self, change: F) -> anyhow::Result<R>
     where
         R: Send + 'static,
-        F: FnOnce(&Transaction<'_>, u64) -> anyhow::Result<R> + Send + 'static,
+        F: FnOnce(&Connection, u64) -> anyhow::Result<R> + Send + 'static,
     {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
-            let mut connection = inner.writer.lock().expect("writer lock");
-            let transaction = connection.transaction()?;
-            let epoch = inner.epoch.load(AtomicOrdering::SeqCst);
-            let result = change(&transaction, epoch)?;
-            transaction.commit()?;
-            Ok(result)
+        self.write_with(move |connection, epoch| {
+            Ok((change(connection, epoch)?, Effects::default()))
         })
-        .await?
+        .await
     }
 
-    /// Like [`Store::write`] for changes to endpoints: after the commit, with the writer lock still held,
-    /// the read model is handed what `change` says it did.
-    async fn write_endpoints<R, F>(&self, change: F) -> anyhow::Result<R>
-    where
-        R: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> anyhow::Result<(R, Change)> + Send + 'static,
-    {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
-            let mut connection = inner.writer.lock().expect("writer lock");
-            let transaction = connection.transaction()?;
-            let (result, done) = change(&transaction)?;
-            transaction.commit()?;
-            inner
-                .read_model
-                .write()
-                .expect("read model lock")
-                .apply(done);
-            Ok(result)
-        })
-        .await?
-    }
-
-    /// The current reset generation (see [`Inner::epoch`]).
+    /// The current reset generation (see [`Shared::epoch`]).
     pub fn epoch(&self) -> u64 {
-        self.inner.epoch.load(AtomicOrdering::SeqCst)
+        self.inner.shared.epoch()
     }
 
     /// Empties every table but the tokens and starts the ids again (`POST /__mock/reset/`).
     pub async fn reset(&self) -> anyhow::Result<()> {
-        let inner = Arc::clone(&self.inner);
-        self.write_endpoints(move |tx| {
-            tx.execute_batch(
+        let shared = Arc::clone(&self.inner.shared);
+        self.write_with(move |connection, _| {
+            connection.execute_batch(
                 "DELETE FROM attempts; DELETE FROM deliveries; DELETE FROM fanouts;
                  DELETE FROM subscriptions; DELETE FROM events; DELETE FROM endpoints;
                  DELETE FROM sqlite_sequence WHERE name IN ('attempts', 'events', 'endpoints');",
             )?;
             // Ids first, then the epoch: an id reserved in between is refused with the old epoch
             // (see `reserve_event_id`), so no reservation from before the reset is ever written.
-            inner.last_event_id.store(0, AtomicOrdering::SeqCst);
-            inner.epoch.fetch_add(1, AtomicOrdering::SeqCst);
-            Ok(((), Change::Cleared))
+            shared.last_event_id.store(0, AtomicOrdering::SeqCst);
+            shared.epoch.fetch_add(1, AtomicOrdering::SeqCst);
+            let effects = Effects {
+                endpoints: vec![Change::Cleared],
+                deliveries: vec![DeliveryChange::AllCancelled],
+            };
+            Ok(((), effects))
         })
         .await
     }

@@ -1,9 +1,9 @@
 //! Every endpoint in memory, in each single-field order the list offers, so that a list page costs the
 //! page and not the offset: SQLite's `OFFSET` walks every skipped row, which at 10,000 endpoints costs
-//! more than the rest of the request. SQLite stays the truth: the model is loaded from it on open, and
-//! after every commit that changes endpoints it is handed the rows that commit wrote, while the writer
-//! lock is still held, so it changes in commit order and before the request that made the change is
-//! answered.
+//! more than the rest of the request. The delivery worker looks up where and how to send here too.
+//! SQLite stays the truth: the model is loaded from it on open, and after every commit that changes
+//! endpoints the writer hands it the rows that commit wrote, before it answers anyone, so it changes
+//! in commit order and before the request that made the change is answered.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -31,12 +31,19 @@ struct Cached {
     json: Arc<RawValue>,
     created_at: Micros,
     updated_at: Micros,
+    signing_secret: String,
+}
+
+/// Where and how an endpoint's deliveries go.
+#[derive(Clone, Debug)]
+pub struct DeliveryTarget {
+    pub target: String,
+    pub signing_secret: String,
+    pub ssl_cert_verification: bool,
 }
 
 /// What a commit did to the endpoints.
 pub enum Change {
-    /// Nothing (the endpoint to change did not exist).
-    None,
     /// Created or changed: the row as the commit left it.
     Saved(EndpointRow),
     Deleted(i64),
@@ -55,7 +62,6 @@ impl ReadModel {
 
     pub fn apply(&mut self, change: Change) {
         match change {
-            Change::None => {}
             Change::Saved(row) => {
                 self.remove(row.endpoint.id as i64);
                 self.insert(row);
@@ -70,6 +76,7 @@ impl ReadModel {
             endpoint,
             created_at,
             updated_at,
+            signing_secret,
         } = row;
         let id = endpoint.id as i64;
         insert_sorted(&mut self.by_created_at, (created_at, id));
@@ -85,6 +92,7 @@ impl ReadModel {
                 json,
                 created_at,
                 updated_at,
+                signing_secret,
             },
         );
     }
@@ -105,6 +113,17 @@ impl ReadModel {
         self.endpoints
             .get(&id)
             .map(|cached| Arc::clone(&cached.endpoint))
+    }
+
+    /// Where an endpoint's deliveries go (active or not: a resend goes to an inactive endpoint too);
+    /// `None` when it is gone.
+    pub fn delivery_target(&self, id: i64) -> Option<DeliveryTarget> {
+        let cached = self.endpoints.get(&id)?;
+        Some(DeliveryTarget {
+            target: cached.endpoint.target.clone(),
+            signing_secret: cached.signing_secret.clone(),
+            ssl_cert_verification: cached.endpoint.ssl_cert_verification,
+        })
     }
 
     pub fn count(&self) -> u64 {

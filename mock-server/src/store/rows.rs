@@ -9,14 +9,16 @@ use webhook_api::{Attempt, AttemptEvent, DeliveryError, Endpoint, Subscription, 
 use crate::clock::{self, Micros};
 
 /// The columns [`endpoint_from_row`] reads, in its order.
-pub const ENDPOINT_COLUMNS: &str =
-    "id, created_at, updated_at, is_active, target, description, ssl_cert_verification";
+pub const ENDPOINT_COLUMNS: &str = "id, created_at, updated_at, is_active, target, description,
+     ssl_cert_verification, signing_secret";
 
-/// An endpoint as the API shows it, with its times as stored (the read model orders by them).
+/// An endpoint as the API shows it, with its times as stored (the read model orders by them) and
+/// the secret its deliveries are signed with.
 pub struct EndpointRow {
     pub endpoint: Endpoint,
     pub created_at: Micros,
     pub updated_at: Micros,
+    pub signing_secret: String,
 }
 
 /// One row of [`ENDPOINT_COLUMNS`]; its subscriptions come from [`attach_subscriptions`].
@@ -36,6 +38,7 @@ pub fn endpoint_from_row(row: &Row<'_>) -> rusqlite::Result<EndpointRow> {
         },
         created_at,
         updated_at,
+        signing_secret: row.get(7)?,
     })
 }
 
