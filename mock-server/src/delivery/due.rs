@@ -23,6 +23,8 @@ pub struct DueQueue {
     endpoints: HashMap<i64, EndpointQueue>,
     /// Endpoints with something queued and a free slot, by the due time of their earliest delivery.
     ready: BTreeSet<(Micros, i64)>,
+    /// Every endpoint with something queued, by the due time of its earliest delivery.
+    by_earliest: BTreeSet<(Micros, i64)>,
     payload_bytes: usize,
 }
 
@@ -34,6 +36,10 @@ struct EndpointQueue {
     busy: usize,
     /// Its key in `ready`, when there.
     ready_key: Option<(Micros, i64)>,
+    /// Its key in `by_earliest`, when there.
+    earliest_key: Option<(Micros, i64)>,
+    /// When its last try ended.
+    last_finished: Option<Micros>,
 }
 
 impl DueQueue {
@@ -44,6 +50,7 @@ impl DueQueue {
             queued: HashMap::new(),
             endpoints: HashMap::new(),
             ready: BTreeSet::new(),
+            by_earliest: BTreeSet::new(),
             payload_bytes: 0,
         }
     }
@@ -66,11 +73,13 @@ impl DueQueue {
             DeliveryChange::AllCancelled => {
                 self.queued.clear();
                 self.ready.clear();
+                self.by_earliest.clear();
                 self.payload_bytes = 0;
                 // Tries in flight still end and free their slots.
                 self.endpoints.retain(|_, endpoint| {
                     endpoint.queued.clear();
                     endpoint.ready_key = None;
+                    endpoint.earliest_key = None;
                     endpoint.busy > 0
                 });
             }
@@ -139,8 +148,16 @@ impl DueQueue {
         taken
     }
 
-    /// A try of the endpoint ended: its slot is free.
-    pub fn finished(&mut self, endpoint_id: i64) {
+    /// A try of the endpoint ended at `at`: its slot is free.
+    pub fn finished(&mut self, endpoint_id: i64, at: Micros) {
+        if let Some(endpoint) = self.endpoints.get_mut(&endpoint_id) {
+            endpoint.last_finished = Some(at);
+        }
+        self.release(endpoint_id);
+    }
+
+    /// A delivery taken was not tried after all: its slot is free.
+    pub fn release(&mut self, endpoint_id: i64) {
         if let Some(endpoint) = self.endpoints.get_mut(&endpoint_id) {
             endpoint.busy = endpoint.busy.saturating_sub(1);
             self.refresh(endpoint_id);
@@ -150,6 +167,29 @@ impl DueQueue {
     /// When the earliest delivery that could be taken comes due (it may be past already).
     pub fn next_due(&self) -> Option<Micros> {
         self.ready.first().map(|&(due_at, _)| due_at)
+    }
+
+    /// The endpoints the worker is behind with, earliest first, at most `max` of them (looking at
+    /// no more than `4 * max`): those whose earliest queued delivery was due before `due_before`
+    /// although the endpoint answers (a try of it ended at `answered_since` or later). An endpoint
+    /// that answers nothing is behind by its own doing, not the worker's.
+    pub fn behind(
+        &self,
+        due_before: Micros,
+        answered_since: Micros,
+        max: usize,
+    ) -> impl Iterator<Item = i64> + '_ {
+        self.by_earliest
+            .iter()
+            .take_while(move |&&(due_at, _)| due_at < due_before)
+            .take(4 * max)
+            .map(|&(_, endpoint_id)| endpoint_id)
+            .filter(move |endpoint_id| {
+                self.endpoints[endpoint_id]
+                    .last_finished
+                    .is_some_and(|at| at >= answered_since)
+            })
+            .take(max)
     }
 
     /// How many deliveries are queued.
@@ -163,22 +203,33 @@ impl DueQueue {
         let Some(endpoint) = self.endpoints.get_mut(&endpoint_id) else {
             return;
         };
-        let key = match endpoint.queued.first() {
-            Some(&(due_at, _)) if endpoint.busy < self.per_endpoint => Some((due_at, endpoint_id)),
-            _ => None,
-        };
-        if endpoint.ready_key != key {
-            if let Some(old) = endpoint.ready_key {
-                self.ready.remove(&old);
-            }
-            if let Some(new) = key {
-                self.ready.insert(new);
-            }
-            endpoint.ready_key = key;
-        }
+        let earliest = endpoint
+            .queued
+            .first()
+            .map(|&(due_at, _)| (due_at, endpoint_id));
+        let ready = earliest.filter(|_| endpoint.busy < self.per_endpoint);
+        rekey(&mut self.ready, &mut endpoint.ready_key, ready);
+        rekey(&mut self.by_earliest, &mut endpoint.earliest_key, earliest);
         if endpoint.queued.is_empty() && endpoint.busy == 0 {
             self.endpoints.remove(&endpoint_id);
         }
+    }
+}
+
+/// Moves an endpoint's entry in `index` from `*current` to `new`.
+fn rekey(
+    index: &mut BTreeSet<(Micros, i64)>,
+    current: &mut Option<(Micros, i64)>,
+    new: Option<(Micros, i64)>,
+) {
+    if *current != new {
+        if let Some(old) = current.take() {
+            index.remove(&old);
+        }
+        if let Some(new) = new {
+            index.insert(new);
+        }
+        *current = new;
     }
 }
 
@@ -232,7 +283,7 @@ mod tests {
         assert_eq!(ids(&queue.take_due(100, 10)), [1, 2, 10]);
         assert!(queue.take_due(100, 10).is_empty());
         assert_eq!(queue.next_due(), None, "endpoint 1 is at its limit");
-        queue.finished(1);
+        queue.finished(1, 100);
         assert_eq!(ids(&queue.take_due(100, 10)), [3]);
     }
 
@@ -279,8 +330,33 @@ mod tests {
         queue.apply(DeliveryChange::AllCancelled);
         queue.insert(delivery(2, 1, 10));
         assert!(queue.take_due(10, 10).is_empty());
-        queue.finished(1);
+        queue.release(1);
         assert_eq!(ids(&queue.take_due(10, 10)), [2]);
+    }
+
+    #[test]
+    fn the_worker_is_behind_with_answering_endpoints_whose_earliest_delivery_waits_too_long() {
+        let mut queue = DueQueue::new(1);
+        for (id, endpoint_id, due_at) in [(1, 1, 1), (2, 2, 2), (3, 3, 3), (4, 1, 10), (5, 2, 20)] {
+            queue.insert(delivery(id, endpoint_id, due_at));
+        }
+        queue.insert(delivery(6, 3, 500));
+        assert_eq!(ids(&queue.take_due(5, 10)), [1, 2, 3]);
+        // Endpoint 1 answered recently, endpoint 2 long ago, endpoint 3 is still trying.
+        queue.finished(1, 90);
+        queue.finished(2, 40);
+        let behind = |queue: &DueQueue, due_before, answered_since, max| {
+            queue
+                .behind(due_before, answered_since, max)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(behind(&queue, 100, 50, 10), [1]);
+        assert_eq!(behind(&queue, 100, 30, 10), [1, 2]);
+        assert_eq!(behind(&queue, 100, 30, 1), [1]);
+        assert!(
+            behind(&queue, 10, 30, 10).is_empty(),
+            "nothing due before 10 waits"
+        );
     }
 
     #[test]

@@ -6,14 +6,16 @@
 
 pub mod attempt;
 mod due;
+mod pace;
 pub mod payload;
 pub mod retry;
 pub mod sender;
 mod worker;
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use serde_json::Value;
-use webhook_api::catalog;
 
 use crate::{
     clock::{self, Micros},
@@ -21,6 +23,7 @@ use crate::{
 };
 
 pub use attempt::{Delivery, TryRecord};
+use pace::Pace;
 pub use retry::RetryRule;
 pub use sender::Sender;
 pub use worker::{Limits, Worker};
@@ -31,6 +34,8 @@ pub use worker::{Limits, Worker};
 pub struct Deliveries {
     store: Store,
     retry_rule: RetryRule,
+    /// Which endpoints the worker is behind with (see [`pace`]).
+    pace: Arc<Pace>,
 }
 
 /// Which endpoints an event goes to.
@@ -54,7 +59,11 @@ pub struct EmittedEvent {
 
 impl Deliveries {
     pub fn new(store: Store, retry_rule: RetryRule) -> Self {
-        Self { store, retry_rule }
+        Self {
+            store,
+            retry_rule,
+            pace: Arc::default(),
+        }
     }
 
     pub fn retry_rule(&self) -> &RetryRule {
@@ -62,7 +71,8 @@ impl Deliveries {
     }
 
     /// Stores an event of `event_type` created at `created_at`, with `data` (the catalog's example
-    /// when `None`), and fans it out to `recipients`.
+    /// when `None`), and fans it out to `recipients`. Returns once it is stored and, if the worker is
+    /// behind with one of its subscribers, once it has caught up (at most [`pace::MOST_WAIT`] later).
     pub async fn emit_event(
         &self,
         event_type: String,
@@ -70,9 +80,10 @@ impl Deliveries {
         created_at: Micros,
         recipients: Recipients,
     ) -> anyhow::Result<EmittedEvent> {
-        let data = data
-            .or_else(|| catalog::example_data(&event_type))
-            .unwrap_or_else(|| Value::Object(Default::default()));
+        let data = match data {
+            Some(data) => payload::data_json(&data).into(),
+            None => payload::example_data_json(&event_type),
+        };
         let first_try = DeliveryPlan {
             try_number: 1,
             retries: true,
@@ -82,7 +93,7 @@ impl Deliveries {
         // voids it, and the event is written again with an id of the new generation.
         loop {
             let id = self.store.reserve_event_id();
-            let payload = Bytes::from(payload::serialize(id.id, &event_type, created_at, &data));
+            let payload = Bytes::from(payload::assemble(id.id, &event_type, created_at, &data));
             let fanout = match &recipients {
                 Recipients::Subscribers => Fanout::Subscribers(first_try),
                 Recipients::Endpoints(endpoints) => Fanout::Endpoints(endpoints.clone()),
@@ -100,6 +111,9 @@ impl Deliveries {
             let Some(endpoints) = stored else {
                 continue;
             };
+            if matches!(recipients, Recipients::Subscribers) {
+                self.pace.keep_up(&endpoints).await;
+            }
             return Ok(EmittedEvent {
                 id: id.id,
                 event_type,

@@ -9,12 +9,16 @@
 //! says what each commit did (an event fanned out, a resend, a try recorded and its retry scheduled,
 //! an endpoint deactivated, a reset). What is in flight is known only here.
 
-use std::{collections::HashMap, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use tokio::{sync::mpsc, task::JoinSet};
 use tokio_util::sync::CancellationToken;
 
-use super::{Deliveries, Delivery, RetryRule, Sender, due::DueQueue};
+use super::{
+    Deliveries, Delivery, RetryRule, Sender,
+    due::DueQueue,
+    pace::{self, Pace},
+};
 use crate::{
     clock::{self, Micros},
     store::{DeliveryChange, FinishedTry, PendingDelivery, Store, Subscription},
@@ -56,6 +60,9 @@ pub struct Worker {
     records: JoinSet<()>,
     /// After the store failed, nothing is taken before this.
     paused_until: Option<Micros>,
+    /// Where the worker says which endpoints it is behind with, and what it said last.
+    pace: Arc<Pace>,
+    behind: Vec<i64>,
 }
 
 impl Worker {
@@ -73,6 +80,8 @@ impl Worker {
             done_rx,
             records: JoinSet::new(),
             paused_until: None,
+            pace: Arc::clone(&deliveries.pace),
+            behind: Vec::new(),
         }
     }
 
@@ -92,6 +101,7 @@ impl Worker {
             } else {
                 self.take_due().await
             };
+            self.tell_pace();
             // Without anything scheduled, only a commit or a finished try starts the next round.
             let wait = next_due.map_or(IDLE, |due| {
                 Duration::from_micros(u64::try_from(due - clock::now()).unwrap_or(0))
@@ -115,8 +125,27 @@ impl Worker {
                 break;
             }
         }
+        self.pace.set_behind([]);
         while self.records.join_next().await.is_some() {}
         tracing::info!("delivery worker stopped");
+    }
+
+    /// Says which endpoints have a delivery due for longer than [`pace::BEHIND`] and not started
+    /// although they answer (a try ended within [`pace::ANSWERING`]), when that changed.
+    fn tell_pace(&mut self) {
+        let now = clock::now();
+        let behind: Vec<i64> = self
+            .queue
+            .behind(
+                now - clock::micros(pace::BEHIND),
+                now - clock::micros(pace::ANSWERING),
+                pace::MOST_NAMED,
+            )
+            .collect();
+        if behind != self.behind {
+            self.pace.set_behind(behind.iter().copied());
+            self.behind = behind;
+        }
     }
 
     /// The store's pending deliveries into the queue, and the feed of what comes next; `None` if
@@ -187,7 +216,7 @@ impl Worker {
                     tracing::error!(error = format!("{error:#}"), "reading payloads failed");
                     // Back in the queue, taken again after a pause.
                     for delivery in due {
-                        self.queue.finished(delivery.endpoint_id);
+                        self.queue.release(delivery.endpoint_id);
                         self.queue.insert(delivery);
                     }
                     self.paused_until = Some(clock::now() + clock::micros(STORE_ERROR_PAUSE));
@@ -205,7 +234,7 @@ impl Worker {
             let (Some(target), Some(payload), true) =
                 (target, pending.payload.clone(), pending.epoch == epoch)
             else {
-                self.queue.finished(pending.endpoint_id);
+                self.queue.release(pending.endpoint_id);
                 continue;
             };
             let delivery = Delivery {
@@ -245,7 +274,8 @@ impl Worker {
         let recorded_at = clock::now();
         for finished in &mut batch {
             finished.attempt.recorded_at = recorded_at;
-            self.queue.finished(finished.delivery.endpoint_id);
+            self.queue
+                .finished(finished.delivery.endpoint_id, recorded_at);
         }
         self.in_flight -= batch.len();
         let store = self.store.clone();

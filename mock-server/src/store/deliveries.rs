@@ -399,6 +399,112 @@ mod tests {
         }
     }
 
+    async fn endpoint(store: &Store) -> i64 {
+        let endpoint = store
+            .create_endpoint(crate::store::NewEndpoint {
+                target: "http://127.0.0.1:9/".to_owned(),
+                description: String::new(),
+                is_active: true,
+                ssl_cert_verification: true,
+                event_types: vec!["user.created".to_owned()],
+                signing_secret: "secret".to_owned(),
+            })
+            .await
+            .unwrap();
+        endpoint.id as i64
+    }
+
+    fn subscribers(id: EventId) -> NewEvent {
+        NewEvent {
+            fanout: Fanout::Subscribers(DeliveryPlan {
+                try_number: 1,
+                retries: true,
+                due_at: 5,
+            }),
+            ..event(id)
+        }
+    }
+
+    #[tokio::test]
+    async fn the_delivery_feed_follows_every_commit_after_the_pending_deliveries() {
+        let store = Store::open(":memory:").unwrap().store;
+        let endpoint_id = endpoint(&store).await;
+        store
+            .create_event(subscribers(store.reserve_event_id()))
+            .await
+            .unwrap();
+        let Subscription { pending, mut feed } = store.subscribe_deliveries().await.unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(
+            (pending[0].endpoint_id, pending[0].due_at),
+            (endpoint_id, 5)
+        );
+
+        store
+            .create_event(subscribers(store.reserve_event_id()))
+            .await
+            .unwrap();
+        let Ok(DeliveryChange::Scheduled(fresh)) = feed.try_recv() else {
+            panic!("a new event's delivery is in the feed once committed");
+        };
+        assert_eq!((fresh.event_id, fresh.endpoint_id), (2, endpoint_id));
+        assert_eq!(fresh.payload.as_deref(), Some(&b"{}"[..]));
+
+        let deactivate = crate::store::EndpointChanges {
+            is_active: Some(false),
+            ..Default::default()
+        };
+        store
+            .update_endpoint(endpoint_id, deactivate)
+            .await
+            .unwrap();
+        assert!(matches!(
+            feed.try_recv(),
+            Ok(DeliveryChange::EndpointCancelled(id)) if id == endpoint_id
+        ));
+        store.reset().await.unwrap();
+        assert!(matches!(feed.try_recv(), Ok(DeliveryChange::AllCancelled)));
+        assert!(feed.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_record_that_fails_is_answered_with_its_error_and_its_delivery_is_due_again() {
+        let store = Store::open(":memory:").unwrap().store;
+        let endpoint_id = endpoint(&store).await;
+        let Subscription { mut feed, .. } = store.subscribe_deliveries().await.unwrap();
+        // An attempt of an event that does not exist breaks the foreign key: the record fails.
+        let delivery = PendingDelivery {
+            id: 99,
+            endpoint_id,
+            event_id: 12_345,
+            try_number: 1,
+            retries: true,
+            due_at: 5,
+            epoch: store.epoch(),
+            payload: None,
+        };
+        let attempt = TryRecord {
+            endpoint_id,
+            event_id: 12_345,
+            sent_at: 6,
+            signature_header: "t=0,v1=x".to_owned(),
+            response_code: Some(200),
+            response_body: Some("b''".to_owned()),
+            error: None,
+            duration_ms: 1,
+            next_retry: None,
+            recorded_at: 7,
+        };
+        let recorded = store
+            .record_tries(vec![FinishedTry { delivery, attempt }])
+            .await;
+        assert!(recorded.is_err());
+        let Ok(DeliveryChange::Scheduled(again)) = feed.try_recv() else {
+            panic!("the delivery is due again");
+        };
+        assert_eq!((again.id, again.due_at), (99, 5));
+    }
+
     #[tokio::test]
     async fn an_event_id_reserved_before_a_reset_is_refused_and_ids_start_again() {
         let store = Store::open(":memory:").unwrap().store;

@@ -64,6 +64,8 @@ struct Shared {
     epoch: AtomicU64,
     /// The last event id handed out by [`Store::reserve_event_id`].
     last_event_id: AtomicI64,
+    /// Write batches committed (or failed) so far.
+    batches: AtomicU64,
 }
 
 impl Shared {
@@ -105,6 +107,7 @@ impl Store {
             read_model: RwLock::new(ReadModel::load(&connection)?),
             epoch: AtomicU64::new(0),
             last_event_id: AtomicI64::new(last_event_id(&connection)?),
+            batches: AtomicU64::new(0),
         });
         let readers = if in_memory {
             None

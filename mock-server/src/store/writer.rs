@@ -146,7 +146,6 @@ impl Writer {
                     queue: queue_rx,
                     feed: None,
                     idle,
-                    batches: 0,
                 }
                 .run();
             })?;
@@ -239,8 +238,6 @@ struct Thread {
     feed: Option<mpsc::UnboundedSender<DeliveryChange>>,
     /// Waits for the next job when none is queued (no I/O or timers: the channels wake it).
     idle: tokio::runtime::Runtime,
-    /// Batches committed so far (written to the debug log with each batch).
-    batches: u64,
 }
 
 impl Thread {
@@ -316,9 +313,13 @@ impl Thread {
                     .collect()
             }
         };
-        self.batches += 1;
+        let batch = self
+            .shared
+            .batches
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
         tracing::debug!(
-            batch = self.batches,
+            batch,
             writes = writes.len(),
             micros = began.elapsed().as_micros() as u64,
             "committed"
@@ -414,5 +415,199 @@ impl Thread {
                 let _ = reply.send(subscription);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{
+        Arc, Mutex, RwLock,
+        atomic::{AtomicI64, AtomicU64, Ordering},
+    };
+
+    use tokio::task::JoinHandle;
+
+    use super::*;
+    use crate::store::read_model::ReadModel;
+
+    struct Harness {
+        writer: Arc<Writer>,
+        shared: Arc<Shared>,
+    }
+
+    fn harness() -> Harness {
+        let connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch("CREATE TABLE rows (n INTEGER NOT NULL)")
+            .unwrap();
+        let shared = Arc::new(Shared {
+            read_model: RwLock::new(ReadModel::default()),
+            epoch: AtomicU64::new(0),
+            last_event_id: AtomicI64::new(0),
+            batches: AtomicU64::new(0),
+        });
+        Harness {
+            writer: Arc::new(Writer::start(connection, Arc::clone(&shared)).unwrap()),
+            shared,
+        }
+    }
+
+    /// A write of `n` that notes the batch it ran in; it fails after writing when `fail`.
+    struct Noted {
+        n: i64,
+        fail: bool,
+        shared: Arc<Shared>,
+        batch: Arc<Mutex<Vec<(i64, u64)>>>,
+        reply: Option<oneshot::Sender<anyhow::Result<()>>>,
+    }
+
+    impl Write for Noted {
+        fn apply(&mut self, connection: &Connection, _: u64) -> anyhow::Result<Effects> {
+            let batch = self.shared.batches.load(Ordering::SeqCst) + 1;
+            self.batch.lock().unwrap().push((self.n, batch));
+            connection.execute("INSERT INTO rows (n) VALUES (?)", [self.n])?;
+            anyhow::ensure!(!self.fail, "write {} fails", self.n);
+            Ok(Effects::default())
+        }
+
+        fn answer(mut self: Box<Self>, outcome: anyhow::Result<()>) {
+            let _ = self.reply.take().unwrap().send(outcome);
+        }
+    }
+
+    impl Harness {
+        /// Holds the writer's thread until the returned sender is dropped.
+        async fn hold(&self) -> (std::sync::mpsc::Sender<()>, JoinHandle<()>) {
+            let (release, held) = std::sync::mpsc::channel::<()>();
+            let (started, running) = oneshot::channel();
+            let writer = Arc::clone(&self.writer);
+            let holding = tokio::spawn(async move {
+                writer
+                    .write(move |_, _| {
+                        let _ = started.send(());
+                        let _ = held.recv();
+                        Ok(((), Effects::default()))
+                    })
+                    .await
+                    .unwrap();
+            });
+            running.await.unwrap();
+            (release, holding)
+        }
+
+        /// Queues a [`Noted`] write in `lane`; its answer.
+        async fn queue(
+            &self,
+            lane: Lane,
+            n: i64,
+            fail: bool,
+            batch: &Arc<Mutex<Vec<(i64, u64)>>>,
+        ) -> oneshot::Receiver<anyhow::Result<()>> {
+            let (reply, answer) = oneshot::channel();
+            let write = Noted {
+                n,
+                fail,
+                shared: Arc::clone(&self.shared),
+                batch: Arc::clone(batch),
+                reply: Some(reply),
+            };
+            self.writer.submit(lane, Box::new(write)).await.unwrap();
+            answer
+        }
+
+        async fn rows(&self) -> Vec<i64> {
+            self.writer
+                .read(|connection| {
+                    Ok(connection
+                        .prepare("SELECT n FROM rows ORDER BY rowid")?
+                        .query_map([], |row| row.get(0))?
+                        .collect::<Result<_, _>>()?)
+                })
+                .await
+                .unwrap()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_is_rolled_back_alone_and_the_rest_of_its_batch_commits() {
+        let harness = harness();
+        let batch = Arc::default();
+        let (release, holding) = harness.hold().await;
+        let answers = [
+            harness.queue(Lane::Ordinary, 1, false, &batch).await,
+            harness.queue(Lane::Ordinary, 2, true, &batch).await,
+            harness.queue(Lane::Ordinary, 3, false, &batch).await,
+        ];
+        drop(release);
+        holding.await.unwrap();
+        let mut outcomes = Vec::new();
+        for answer in answers {
+            outcomes.push(answer.await.unwrap());
+        }
+        assert!(outcomes[0].is_ok() && outcomes[2].is_ok());
+        assert_eq!(
+            outcomes[1].as_ref().unwrap_err().to_string(),
+            "write 2 fails"
+        );
+        assert_eq!(harness.rows().await, [1, 3]);
+        let batches: Vec<u64> = batch.lock().unwrap().iter().map(|&(_, b)| b).collect();
+        assert_eq!(batches, [2, 2, 2], "one batch after the holding one");
+    }
+
+    #[tokio::test]
+    async fn a_panicking_write_fails_alone_and_the_writer_goes_on() {
+        let harness = harness();
+        let panicked = harness
+            .writer
+            .write(|_, _| -> anyhow::Result<((), Effects)> { panic!("a bug") })
+            .await;
+        assert!(panicked.is_err());
+        let batch = Arc::default();
+        let answer = harness.queue(Lane::Ordinary, 7, false, &batch).await;
+        answer.await.unwrap().unwrap();
+        assert_eq!(harness.rows().await, [7]);
+    }
+
+    #[tokio::test]
+    async fn writes_commit_in_the_order_they_were_queued() {
+        let harness = harness();
+        let batch = Arc::default();
+        let mut answers = Vec::new();
+        for n in 1..=50 {
+            answers.push(harness.queue(Lane::Ordinary, n, false, &batch).await);
+        }
+        for answer in answers {
+            answer.await.unwrap().unwrap();
+        }
+        assert_eq!(harness.rows().await, (1..=50).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn the_workers_records_go_ahead_of_every_queued_write() {
+        let harness = harness();
+        let batch = Arc::default();
+        let (release, holding) = harness.hold().await;
+        let ordinary = MAX_BATCH as i64 + 10;
+        let mut answers = Vec::new();
+        for n in 1..=ordinary {
+            answers.push(harness.queue(Lane::Ordinary, n, false, &batch).await);
+        }
+        answers.push(harness.queue(Lane::Records, 0, false, &batch).await);
+        drop(release);
+        holding.await.unwrap();
+        for answer in answers {
+            answer.await.unwrap().unwrap();
+        }
+        let rows = harness.rows().await;
+        assert_eq!(rows[0], 0, "the record is written first");
+        let batches: std::collections::HashMap<i64, u64> =
+            batch.lock().unwrap().iter().copied().collect();
+        assert_eq!(batches[&0], 2, "in the first batch after the holding one");
+        assert_eq!(batches[&1], 2);
+        assert_eq!(
+            batches[&(MAX_BATCH as i64 + 1)],
+            3,
+            "a batch takes at most MAX_BATCH ordinary writes"
+        );
     }
 }

@@ -1,7 +1,14 @@
-//! Durability: a server killed with SIGKILL loses no due delivery, and one stopped gracefully finishes
-//! what it was sending (contract section 6, issue 4).
+//! Durability: a server killed with SIGKILL loses no due delivery nor any event it answered, even in
+//! the middle of a group commit, and one stopped gracefully finishes what it was sending (contract
+//! section 6, issues 4 and 17).
 
-use std::{path::Path, process::Stdio, time::Duration};
+use std::{
+    collections::BTreeSet,
+    path::Path,
+    process::Stdio,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use serde_json::{Value, json};
 use tokio::{
@@ -133,6 +140,107 @@ async fn kill_9_with_deliveries_pending_loses_none() {
             page["count"]
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().await.unwrap();
+}
+
+/// Every event id among the endpoint's attempts (each page of 100 in turn).
+async fn attempted_events(
+    client: &reqwest::Client,
+    url: &str,
+    endpoint_id: &Value,
+) -> BTreeSet<u64> {
+    let mut events = BTreeSet::new();
+    let mut offset = 0;
+    loop {
+        let page = admin(
+            client,
+            url,
+            &format!("/api/v2/webhook/endpoint/{endpoint_id}/attempt/?limit=100&offset={offset}"),
+            None,
+        )
+        .await;
+        let results = page["results"].as_array().cloned().unwrap_or_default();
+        events.extend(results.iter().filter_map(|a| a["event"]["id"].as_u64()));
+        offset += 100;
+        if results.is_empty() || page["next"].is_null() {
+            return events;
+        }
+    }
+}
+
+#[tokio::test]
+async fn kill_9_in_the_middle_of_a_burst_loses_no_event_that_was_answered() {
+    const CONNECTIONS: usize = 32;
+    const KILL_AFTER: usize = 300;
+    let scratch = ScratchDir::new("kill9-burst");
+    let db = scratch.db();
+    let mut receiver = Receiver::healthy().await;
+    let (mut child, url) = spawn_binary(&db).await;
+    let client = reqwest::Client::new();
+    let endpoint = admin(
+        &client,
+        &url,
+        "/api/v2/webhook/endpoint/",
+        Some(json!({"target": receiver.url, "events": [{"type": "post.created"}]})),
+    )
+    .await;
+    // The burst: every connection posts the next event as soon as the last is answered, so the
+    // writer is committing batch after batch when the server is killed.
+    let answered: Arc<Mutex<BTreeSet<u64>>> = Arc::default();
+    let (enough, mut enough_yet) = tokio::sync::watch::channel(false);
+    let mut posting = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let (client, url) = (client.clone(), url.clone());
+        let (answered, enough) = (Arc::clone(&answered), enough.clone());
+        posting.push(tokio::spawn(async move {
+            loop {
+                let sent = client
+                    .post(format!("{url}/__mock/events/"))
+                    .bearer_auth(ADMIN_TOKEN)
+                    .json(&json!({"type": "post.created"}))
+                    .send()
+                    .await;
+                let Ok(response) = sent else { break };
+                assert_eq!(response.status(), 201);
+                let Ok(created) = response.json::<Value>().await else {
+                    break;
+                };
+                let mut answered = answered.lock().unwrap();
+                answered.insert(created["event_id"].as_u64().unwrap());
+                if answered.len() >= KILL_AFTER {
+                    enough.send_replace(true);
+                }
+            }
+        }));
+    }
+    enough_yet.wait_for(|enough| *enough).await.unwrap();
+    child.kill().await.expect("SIGKILL");
+    for task in posting {
+        task.await.unwrap();
+    }
+    let answered = answered.lock().unwrap().clone();
+    assert!(answered.len() >= KILL_AFTER);
+
+    let (mut child, url) = spawn_binary(&db).await;
+    // Each answered event reaches the receiver (before the kill or after the restart)...
+    let mut delivered = BTreeSet::new();
+    while !answered.is_subset(&delivered) {
+        delivered.insert(receiver.next().await.event_id());
+    }
+    // ...and ends in a recorded successful attempt.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let attempted = attempted_events(&client, &url, &endpoint["id"]).await;
+        if answered.is_subset(&attempted) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} answered events have no attempt",
+            answered.difference(&attempted).count()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     child.kill().await.unwrap();
 }
