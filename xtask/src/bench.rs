@@ -1,15 +1,18 @@
 //! `cargo xtask bench [api] [delivery] [fuzz] [render] [size] [lighthouse] [--fuzz-seconds N] [--wasm FILE]
-//! [--dist DIR] [--server FILE]`: the
+//! [--dist DIR] [--baseline FILE]`: the
 //! benchmarks, in release, on this machine. Not part of `cargo xtask test`. Figures go to stdout as Markdown tables to paste into
 //! BENCHMARKS.md.
 //!
 //! - `api`: 10,000 endpoints in a file store; wrk at 32 connections for 10 s each on `GET /health`, the
 //!   catalog, and list pages at offsets spread over the table; peak RSS of the server.
 //! - `delivery`: `mock-server/examples/delivery_bench/`: the release binary on a file database, driven
-//!   over HTTP, delivering to a receiver that counts arrivals: the receiver's own ceiling; ingest at 16,
-//!   64 and 256 connections with 1 and 4 endpoints (accepted, delivered, backlog, drain, RSS, threads);
-//!   POST answered → receiver at 100 and 600 events/s; a 300,000-delivery backlog's drain rate; mixed
-//!   API load at 64 connections. `--server FILE` benches another build of the server (a before/after).
+//!   over HTTP, delivering to a receiver that counts arrivals: the receiver's own ceiling; the cost of
+//!   taking the next due deliveries at 20,000, 100,000 and 300,000 pending (the due queue next to the
+//!   SQL claim it replaced); ingest at 16, 64 and 256 connections with 1 and 4 endpoints (accepted,
+//!   delivered, delivered → recorded, backlog, drain, RSS, threads); POST answered → receiver at 100 and
+//!   600 events/s; a 300,000-delivery backlog's drain rate; mixed API load at 64 connections.
+//!   `--baseline FILE` runs every measurement on another build of the server too, in turn, in the same
+//!   sitting (a before/after side by side).
 //! - `fuzz`: each cargo-fuzz target of `fuzz/` for a fixed time (60 s unless `--fuzz-seconds`), with
 //!   nightly and cargo-fuzz installed first if missing; executions, coverage and crashes per target.
 //! - `render`: the app in headless Chromium against a mock-server with 10,000 endpoints and 1,000
@@ -61,7 +64,7 @@ pub fn run(args: &[String]) -> Result {
     let mut fuzz_seconds = FUZZ_SECONDS;
     let mut wasm: Option<PathBuf> = None;
     let mut dist: Option<PathBuf> = None;
-    let mut server: Option<PathBuf> = None;
+    let mut baseline: Option<PathBuf> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         if arg == "--fuzz-seconds" {
@@ -82,17 +85,17 @@ pub fn run(args: &[String]) -> Result {
                     .ok_or("--dist takes the path of a release dist/")?
                     .into(),
             );
-        } else if arg == "--server" {
-            server = Some(
+        } else if arg == "--baseline" {
+            baseline = Some(
                 args.next()
-                    .ok_or("--server takes the path of a mock-server binary")?
+                    .ok_or("--baseline takes the path of a mock-server binary")?
                     .into(),
             );
         } else if all.contains(&arg.as_str()) {
             chosen.push(arg);
         } else {
             return Err(format!(
-                "unknown bench `{arg}` (choose from: api, delivery, fuzz, render, size, lighthouse; --fuzz-seconds N, --wasm FILE, --dist DIR, --server FILE)"
+                "unknown bench `{arg}` (choose from: api, delivery, fuzz, render, size, lighthouse; --fuzz-seconds N, --wasm FILE, --dist DIR, --baseline FILE)"
             ));
         }
     }
@@ -104,7 +107,7 @@ pub fn run(args: &[String]) -> Result {
     for name in chosen {
         match name {
             "api" => api()?,
-            "delivery" => delivery(server.as_deref())?,
+            "delivery" => delivery(baseline.as_deref())?,
             "render" => render()?,
             "size" => size(wasm.as_deref(), dist.as_deref())?,
             "lighthouse" => lighthouse()?,
@@ -378,7 +381,7 @@ fn api() -> Result {
     Ok(())
 }
 
-fn delivery(server: Option<&Path>) -> Result {
+fn delivery(baseline: Option<&Path>) -> Result {
     println!("==> building mock-server and the delivery bench (release)");
     exec(command("cargo").args([
         "build",
@@ -391,16 +394,15 @@ fn delivery(server: Option<&Path>) -> Result {
         "--example",
         "delivery_bench",
     ]))?;
-    let binary = server.map_or_else(
-        || target_dir().join("release/mock-server"),
-        Path::to_path_buf,
-    );
-    println!("==> running it against {}", binary.display());
-    exec(
-        Command::new(target_dir().join("release/examples/delivery_bench"))
-            .arg(&binary)
-            .arg(scratch()?),
-    )
+    println!("==> running it");
+    let mut bench = Command::new(target_dir().join("release/examples/delivery_bench"));
+    bench
+        .arg(target_dir().join("release/mock-server"))
+        .arg(scratch()?);
+    if let Some(baseline) = baseline {
+        bench.arg("--baseline").arg(baseline);
+    }
+    exec(&mut bench)
 }
 
 fn render() -> Result {

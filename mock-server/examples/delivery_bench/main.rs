@@ -3,24 +3,31 @@
 //! at once and counts what arrives. Phases (all unless some are named after the two paths):
 //! - `ceiling`: the receiver's own ceiling, a plain loop of this process's client posting the payload
 //!   to it at 128 connections, so that the figures below are shown not to be the receiver's;
+//! - `claim`: in this process, what taking the next due deliveries costs at 20,000, 100,000 and
+//!   300,000 pending: the worker's due queue next to the SQL claim it replaced (`claim.rs`);
 //! - `ingest`: `POST /__mock/events/` as fast as N connections can (16, 64, 256), 1 and 4 endpoints
-//!   subscribed: events accepted and deliveries per second over 20 s after a 5 s warm-up, the backlog
-//!   left, the time to drain it, peak RSS and threads of the server;
+//!   subscribed: events accepted and deliveries per second over 20 s after a 5 s warm-up, delivered →
+//!   recorded (`recorded.rs`), the backlog left, the time to drain it, peak RSS and threads of the
+//!   server;
 //! - `latency`: events posted at 100 and 600 per second: POST answered → the receiver has it;
 //! - `backlog`: 300,000 deliveries stored while the receiver holds every request, then released:
 //!   the drain rate, per 50,000 drained, as the backlog shrinks from 300,000;
 //! - `mixed`: 64 connections at once (32 posting events, 16 creating, patching and deleting endpoints,
 //!   16 reading lists, endpoints and attempts), next to the same writes and reads on an idle server.
 //!
-//! Usage: `delivery_bench <mock-server binary> <scratch dir> [phase...]`. Prints Markdown tables.
+//! Usage: `delivery_bench <mock-server binary> <scratch dir> [--baseline <other binary>] [phase...]`.
+//! With a baseline, every phase that starts a server runs each measurement on both binaries in turn,
+//! in the same sitting, and their rows sit side by side. Prints Markdown tables.
 
+mod claim;
 mod client;
 mod load;
 mod receiver;
+mod recorded;
 mod server;
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -36,6 +43,7 @@ use crate::{
     client::Connection,
     load::Load,
     receiver::Receiver,
+    recorded::RecordedLag,
     server::{Server, db_path, load_average},
 };
 
@@ -50,7 +58,8 @@ const BACKLOG_WINDOW: u64 = 50_000;
 const BACKLOG_CAP: Duration = Duration::from_secs(180);
 
 struct Bench {
-    binary: PathBuf,
+    /// This build, then the baseline if there is one, each with its name in the tables.
+    servers: Vec<(&'static str, PathBuf)>,
     scratch: PathBuf,
     receiver: Receiver,
 }
@@ -58,18 +67,30 @@ struct Bench {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: delivery_bench <mock-server binary> <scratch dir> [ceiling|ingest|latency|backlog|mixed]...";
+    let usage = "usage: delivery_bench <mock-server binary> <scratch dir> [--baseline <binary>] [ceiling|claim|ingest|latency|backlog|mixed]...";
     let binary = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!(usage))?);
     let scratch = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!(usage))?);
-    let mut phases: Vec<String> = args.collect();
+    let mut servers = vec![("this build", binary)];
+    let mut phases: Vec<String> = Vec::new();
+    while let Some(arg) = args.next() {
+        if arg == "--baseline" {
+            let baseline = args.next().ok_or_else(|| anyhow::anyhow!(usage))?;
+            servers.push(("baseline", baseline.into()));
+        } else {
+            phases.push(arg);
+        }
+    }
     if phases.is_empty() {
-        phases = ["ceiling", "ingest", "latency", "backlog", "mixed"]
+        phases = ["ceiling", "claim", "ingest", "latency", "backlog", "mixed"]
             .map(str::to_owned)
             .to_vec();
     }
     std::fs::create_dir_all(&scratch)?;
+    for (name, binary) in &servers {
+        println!("{name}: {}", binary.display());
+    }
     let bench = Bench {
-        binary,
+        servers,
         scratch,
         receiver: Receiver::start().await?,
     };
@@ -82,10 +103,23 @@ async fn main() -> anyhow::Result<()> {
         println!("\n==> {phase} (load average {})", load_average());
         match phase.as_str() {
             "ceiling" => bench.ceiling().await?,
+            "claim" => claim::run(&bench.scratch, &payload_bytes())?,
             "ingest" => bench.ingest().await?,
-            "latency" => bench.latency().await?,
-            "backlog" => bench.backlog().await?,
-            "mixed" => bench.mixed().await?,
+            "latency" => {
+                for (name, binary) in &bench.servers {
+                    bench.latency(name, binary).await?;
+                }
+            }
+            "backlog" => {
+                for (name, binary) in &bench.servers {
+                    bench.backlog(name, binary).await?;
+                }
+            }
+            "mixed" => {
+                for (name, binary) in &bench.servers {
+                    bench.mixed(name, binary).await?;
+                }
+            }
             other => anyhow::bail!("unknown phase `{other}`; {usage}"),
         }
     }
@@ -136,8 +170,8 @@ fn signed_millis(a: Instant, b: Instant) -> f64 {
 }
 
 impl Bench {
-    async fn server(&self, name: &str, extra: &[&str]) -> anyhow::Result<Server> {
-        Server::start(&self.binary, &db_path(&self.scratch, name), extra).await
+    async fn server(&self, binary: &Path, name: &str, extra: &[&str]) -> anyhow::Result<Server> {
+        Server::start(binary, &db_path(&self.scratch, name), extra).await
     }
 
     async fn ceiling(&self) -> anyhow::Result<()> {
@@ -178,33 +212,52 @@ impl Bench {
 
     async fn ingest(&self) -> anyhow::Result<()> {
         println!(
-            "\n| endpoints | connections | events accepted/s | deliveries/s | deliveries / (accepted × endpoints) | backlog at end | drain time s | undelivered after drain | duplicates | failed POSTs | peak RSS MB | max threads |"
+            "\n| server | endpoints | connections | events accepted/s | deliveries/s | deliveries / (accepted × endpoints) | delivered → recorded p50 ms | p99 ms | backlog at end | drain time s | undelivered after drain | duplicates | failed POSTs | peak RSS MB | max threads |"
         );
-        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for endpoints in [1, 4] {
             for connections in [16, 64, 256] {
-                self.ingest_run(endpoints, connections).await?;
+                for (name, binary) in &self.servers {
+                    self.ingest_run(name, binary, endpoints, connections)
+                        .await?;
+                }
             }
         }
         Ok(())
     }
 
-    async fn ingest_run(&self, endpoints: usize, connections: usize) -> anyhow::Result<()> {
-        let server = self.server("ingest", &[]).await?;
+    async fn ingest_run(
+        &self,
+        name: &str,
+        binary: &Path,
+        endpoints: usize,
+        connections: usize,
+    ) -> anyhow::Result<()> {
+        let server = self.server(binary, "ingest", &[]).await?;
         let mut admin = Connection::open(&server.addr).await?;
+        let mut first = None;
         for n in 0..endpoints {
-            admin
+            let id = admin
                 .create_endpoint(&self.receiver.target(n), &[EVENT_TYPE])
                 .await?;
+            first.get_or_insert(id);
         }
         self.receiver.reset(false, 0);
         let load = Load::start(&server.addr, connections, EVENT_TYPE, u64::MAX).await?;
         tokio::time::sleep(WARM_UP).await;
         let (begun, accepted_before, delivered_before) =
             (Instant::now(), load.accepted(), self.receiver.arrivals());
+        let recorded = RecordedLag::start(
+            &server.addr,
+            self.receiver.clone(),
+            0,
+            first.expect("one endpoint at least"),
+        )
+        .await?;
         tokio::time::sleep(MEASURED).await;
         let (accepted_after, delivered_after) = (load.accepted(), self.receiver.arrivals());
         let seconds = begun.elapsed().as_secs_f64();
+        let recorded = recorded.stop().await;
         let finished = load.stop().await;
         let fanout = endpoints as u64;
         let backlog = (accepted_after * fanout).saturating_sub(delivered_after);
@@ -222,8 +275,10 @@ impl Bench {
         let accepted_rate = (accepted_after - accepted_before) as f64 / seconds;
         let delivered_rate = (delivered_after - delivered_before) as f64 / seconds;
         println!(
-            "| {endpoints} | {connections} | {accepted_rate:.0} | {delivered_rate:.0} | {:.0} % | {backlog} | {} | {undelivered} | {} | {} | {:.1} | {} |",
+            "| {name} | {endpoints} | {connections} | {accepted_rate:.0} | {delivered_rate:.0} | {:.0} % | {:.1} | {:.1} | {backlog} | {} | {undelivered} | {} | {} | {:.1} | {} |",
             delivered_rate / (accepted_rate * endpoints as f64) * 100.0,
+            quantile(&recorded, 0.5),
+            quantile(&recorded, 0.99),
             drained.map_or_else(
                 || format!("> {}", DRAIN_CAP.as_secs()),
                 |d| format!("{:.1}", d.as_secs_f64())
@@ -237,24 +292,30 @@ impl Bench {
         Ok(())
     }
 
-    async fn latency(&self) -> anyhow::Result<()> {
-        let server = self.server("latency", &[]).await?;
+    async fn latency(&self, name: &str, binary: &Path) -> anyhow::Result<()> {
+        let server = self.server(binary, "latency", &[]).await?;
         let mut admin = Connection::open(&server.addr).await?;
         admin
             .create_endpoint(&self.receiver.target(0), &[EVENT_TYPE])
             .await?;
         println!(
-            "\n| events/s | events | POST answered → receiver p50 ms | p99 ms | max ms | POST sent → receiver p50 ms | p99 ms | max ms |"
+            "\n| server | events/s | events | POST answered → receiver p50 ms | p99 ms | max ms | POST sent → receiver p50 ms | p99 ms | max ms |"
         );
-        println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for rate in [100u64, 600] {
-            self.latency_run(&server, rate, 10).await?;
+            self.latency_run(name, &server, rate, 10).await?;
         }
         server.stop().await;
         Ok(())
     }
 
-    async fn latency_run(&self, server: &Server, rate: u64, seconds: u64) -> anyhow::Result<()> {
+    async fn latency_run(
+        &self,
+        name: &str,
+        server: &Server,
+        rate: u64,
+        seconds: u64,
+    ) -> anyhow::Result<()> {
         self.receiver.reset(true, 0);
         let pool: Arc<Mutex<Vec<Connection>>> = Arc::default();
         for _ in 0..8 {
@@ -301,7 +362,7 @@ impl Bench {
         from_send.sort_by(f64::total_cmp);
         let max = |values: &[f64]| values.last().copied().unwrap_or(f64::NAN);
         println!(
-            "| {rate} | {} of {count} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            "| {name} | {rate} | {} of {count} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
             from_answer.len(),
             quantile(&from_answer, 0.5),
             quantile(&from_answer, 0.99),
@@ -313,10 +374,10 @@ impl Bench {
         Ok(())
     }
 
-    async fn backlog(&self) -> anyhow::Result<()> {
+    async fn backlog(&self, name: &str, binary: &Path) -> anyhow::Result<()> {
         // Held requests must not time out while the backlog is built.
         let server = self
-            .server("backlog", &["--delivery-timeout", "900"])
+            .server(binary, "backlog", &["--delivery-timeout", "900"])
             .await?;
         let mut admin = Connection::open(&server.addr).await?;
         for n in 0..BACKLOG_ENDPOINTS {
@@ -340,7 +401,7 @@ impl Bench {
         let arrived = self.receiver.arrivals();
         let checkpoints = self.receiver.checkpoints();
         println!(
-            "{} events stored in {:.1} s ({:.0} events/s, {} failed) while the receiver held {held} requests; {total} deliveries",
+            "{name}: {} events stored in {:.1} s ({:.0} events/s, {} failed) while the receiver held {held} requests; {total} deliveries",
             finished.accepted,
             stored_in.as_secs_f64(),
             finished.accepted as f64 / stored_in.as_secs_f64(),
@@ -348,28 +409,30 @@ impl Bench {
         );
         match drained {
             Some(took) => println!(
-                "drained in {:.1} s: {:.0} deliveries/s; peak RSS {:.1} MB, max threads {}",
+                "{name}: drained in {:.1} s: {:.0} deliveries/s; peak RSS {:.1} MB, max threads {}",
                 took.as_secs_f64(),
                 (total - held) as f64 / took.as_secs_f64(),
                 server.peak_rss_mb(),
                 server.max_threads()
             ),
             None => println!(
-                "not drained after {} s: {arrived} of {total} arrived ({:.0} deliveries/s); peak RSS {:.1} MB, max threads {}",
+                "{name}: not drained after {} s: {arrived} of {total} arrived ({:.0} deliveries/s); peak RSS {:.1} MB, max threads {}",
                 BACKLOG_CAP.as_secs(),
                 (arrived - held) as f64 / BACKLOG_CAP.as_secs_f64(),
                 server.peak_rss_mb(),
                 server.max_threads()
             ),
         }
-        println!("\n| backlog at the window's start | drained in the window | deliveries/s |");
-        println!("|---:|---:|---:|");
+        println!(
+            "\n| server | backlog at the window's start | drained in the window | deliveries/s |"
+        );
+        println!("|---|---:|---:|---:|");
         let mut start = (released, held);
         for (index, &at) in checkpoints.iter().enumerate() {
             let reached = (index as u64 + 1) * BACKLOG_WINDOW;
             let rate = (reached - start.1) as f64 / (at - start.0).as_secs_f64();
             println!(
-                "| {} | {} | {rate:.0} |",
+                "| {name} | {} | {} | {rate:.0} |",
                 total.saturating_sub(start.1),
                 reached - start.1
             );
@@ -379,9 +442,9 @@ impl Bench {
         Ok(())
     }
 
-    async fn mixed(&self) -> anyhow::Result<()> {
+    async fn mixed(&self, name: &str, binary: &Path) -> anyhow::Result<()> {
         const OTHERS: usize = 200;
-        let server = self.server("mixed", &[]).await?;
+        let server = self.server(binary, "mixed", &[]).await?;
         let mut admin = Connection::open(&server.addr).await?;
         let delivering = admin
             .create_endpoint(&self.receiver.target(0), &[EVENT_TYPE])
@@ -408,10 +471,10 @@ impl Bench {
         }
         let idle = api.take();
         println!(
-            "\n| load | writes | p50 ms | p99 ms | reads | p50 ms | p99 ms | events accepted/s | deliveries/s | 5xx | undelivered after drain |"
+            "\n| server | load | writes | p50 ms | p99 ms | reads | p50 ms | p99 ms | events accepted/s | deliveries/s | 5xx | undelivered after drain |"
         );
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        idle.print("idle, 1 connection", None);
+        println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        idle.print(name, "idle, 1 connection", None);
 
         self.receiver.reset(false, 0);
         api.measuring.store(false, Ordering::SeqCst);
@@ -454,6 +517,7 @@ impl Bench {
             .count();
         let mixed = api.take();
         mixed.print(
+            name,
             "64 connections: 32 posting events, 16 writing, 16 reading",
             Some((
                 (accepted_after - accepted_before) as f64 / seconds,
@@ -574,7 +638,7 @@ impl Api {
 }
 
 impl Latencies {
-    fn print(&self, load: &str, ingest: Option<(f64, f64, u64, usize)>) {
+    fn print(&self, server: &str, load: &str, ingest: Option<(f64, f64, u64, usize)>) {
         let (accepted, delivered, errors, undelivered) = match ingest {
             Some((accepted, delivered, errors, undelivered)) => (
                 format!("{accepted:.0}"),
@@ -585,7 +649,7 @@ impl Latencies {
             None => ("–".into(), "–".into(), "–".into(), "–".into()),
         };
         println!(
-            "| {load} | {} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {accepted} | {delivered} | {errors} | {undelivered} |",
+            "| {server} | {load} | {} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {accepted} | {delivered} | {errors} | {undelivered} |",
             self.writes.len(),
             quantile(&self.writes, 0.5),
             quantile(&self.writes, 0.99),

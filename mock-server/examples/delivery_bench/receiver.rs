@@ -26,8 +26,12 @@ pub struct Receiver {
     pub base: String,
 }
 
+/// Endpoints whose arrivals are also counted apart (`/hook/0` to `/hook/15`).
+const COUNTED: usize = 16;
+
 struct Shared {
     arrivals: AtomicU64,
+    arrivals_by_endpoint: [AtomicU64; COUNTED],
     duplicates: AtomicU64,
     state: Mutex<Seen>,
     held: watch::Sender<bool>,
@@ -48,6 +52,7 @@ impl Receiver {
     pub async fn start() -> anyhow::Result<Self> {
         let shared = Arc::new(Shared {
             arrivals: AtomicU64::new(0),
+            arrivals_by_endpoint: std::array::from_fn(|_| AtomicU64::new(0)),
             duplicates: AtomicU64::new(0),
             state: Mutex::new(Seen::default()),
             held: watch::Sender::new(false),
@@ -75,11 +80,19 @@ impl Receiver {
             ..Seen::default()
         };
         self.shared.arrivals.store(0, Ordering::SeqCst);
+        for count in &self.shared.arrivals_by_endpoint {
+            count.store(0, Ordering::SeqCst);
+        }
         self.shared.duplicates.store(0, Ordering::SeqCst);
     }
 
     pub fn arrivals(&self) -> u64 {
         self.shared.arrivals.load(Ordering::SeqCst)
+    }
+
+    /// Arrivals at endpoint `n` (`/hook/n`, n < 16).
+    pub fn arrivals_at(&self, n: usize) -> u64 {
+        self.shared.arrivals_by_endpoint[n].load(Ordering::SeqCst)
     }
 
     pub fn duplicates(&self) -> u64 {
@@ -140,6 +153,9 @@ async fn receive(
                 shared.duplicates.fetch_add(1, Ordering::SeqCst);
             }
             bits[word] |= bit;
+        }
+        if let Some(count) = shared.arrivals_by_endpoint.get(n) {
+            count.fetch_add(1, Ordering::SeqCst);
         }
         let count = shared.arrivals.fetch_add(1, Ordering::SeqCst) + 1;
         if seen.checkpoint_every > 0 && count % seen.checkpoint_every == 0 {

@@ -5,7 +5,7 @@
 //! records what it is told.
 
 pub mod attempt;
-mod due;
+pub mod due;
 mod pace;
 pub mod payload;
 pub mod retry;
