@@ -71,10 +71,9 @@ fn due_queue(count: i64) -> (f64, f64, f64) {
         queue.insert(pending(id, id));
     }
     let mut next_id = count;
-    let mut now = count;
     let mut times = Vec::with_capacity(ROUNDS);
     let mut taken_total = 0;
-    for _ in 0..ROUNDS {
+    for now in (count..).take(ROUNDS) {
         let begun = Instant::now();
         let taken = queue.take_due(now, MAX_IN_FLIGHT);
         times.push(begun.elapsed().as_secs_f64() * 1e6);
@@ -84,7 +83,6 @@ fn due_queue(count: i64) -> (f64, f64, f64) {
             queue.insert(pending(next_id, now));
             next_id += 1;
         }
-        now += 1;
     }
     assert_eq!(queue.len(), count as usize, "the queue kept its size");
     let mean = times.iter().sum::<f64>() / taken_total as f64;

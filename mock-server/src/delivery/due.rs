@@ -197,6 +197,11 @@ impl DueQueue {
         self.queued.len()
     }
 
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.queued.is_empty()
+    }
+
     /// Puts the endpoint in `ready` under its earliest due time if it has something queued and a free
     /// slot, takes it out otherwise, and forgets an endpoint with nothing queued or in flight.
     fn refresh(&mut self, endpoint_id: i64) {
