@@ -253,6 +253,10 @@ pub enum ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     Throttled,
+    /// The request's body did not arrive in time (408; mock-server's addition).
+    RequestTimeout,
+    /// The server is too busy to check a password now (503; mock-server's addition, DRF's name).
+    ServiceUnavailable,
     ServerError,
     /// A code this version does not know (another server may send more).
     #[serde(other)]
@@ -277,6 +281,8 @@ impl ErrorCode {
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::Throttled,
+        Self::RequestTimeout,
+        Self::ServiceUnavailable,
         Self::ServerError,
         Self::Unknown,
     ];
@@ -308,6 +314,8 @@ impl ErrorCode {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Throttled => "throttled",
+            Self::RequestTimeout => "request_timeout",
+            Self::ServiceUnavailable => "service_unavailable",
             Self::ServerError => "server_error",
             Self::Unknown => "unknown",
         }
@@ -641,6 +649,8 @@ mod tests {
             "payload_too_large",
             "unsupported_media_type",
             "throttled",
+            "request_timeout",
+            "service_unavailable",
             "server_error",
             "unknown",
             "brand_new",

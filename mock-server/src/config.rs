@@ -90,6 +90,34 @@ pub struct Config {
     #[arg(long, env = "MOCK_SIMULATE", value_name = "RATE", value_parser = parse_rate)]
     pub simulate: Option<f64>,
 
+    /// Threads that check passwords (Argon2id, 19 MiB and tens of milliseconds each); default: one
+    /// per core.
+    #[arg(long, env = "MOCK_PASSWORD_HASH_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub password_hash_threads: Option<u16>,
+
+    /// Password checks that may wait for a thread; past them, 503 with Retry-After.
+    #[arg(long, env = "MOCK_PASSWORD_HASH_QUEUE", default_value = "8")]
+    pub password_hash_queue: usize,
+
+    /// Connections open at once. At the cap, a new connection closes the one that has waited longest
+    /// for its client (idle, or slow to send a request).
+    #[arg(long, env = "MOCK_MAX_CONNECTIONS", default_value = "1024",
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// Seconds a connection may stay open with no request in progress and none arriving.
+    #[arg(long, env = "MOCK_IDLE_TIMEOUT", default_value = "60", value_parser = parse_timeout)]
+    pub idle_timeout: Duration,
+
+    /// Seconds from the first byte of a request's head to its end; then the connection is closed.
+    #[arg(long, env = "MOCK_HEADER_READ_TIMEOUT", default_value = "10", value_parser = parse_timeout)]
+    pub header_read_timeout: Duration,
+
+    /// Seconds from the end of a request's head to the end of its body; then 408 and the connection
+    /// is closed.
+    #[arg(long, env = "MOCK_BODY_READ_TIMEOUT", default_value = "30", value_parser = parse_timeout)]
+    pub body_read_timeout: Duration,
+
     /// Seconds an access token issued by /oauth/token/ stays valid.
     #[arg(
         long,
@@ -99,6 +127,16 @@ pub struct Config {
         hide = true
     )]
     pub access_token_lifetime: Duration,
+
+    /// Seconds the sign-in throttles remember a wrong password.
+    #[arg(
+        long,
+        env = "MOCK_SIGN_IN_THROTTLE_WINDOW",
+        default_value = "900",
+        value_parser = parse_timeout,
+        hide = true
+    )]
+    pub sign_in_throttle_window: Duration,
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -121,6 +159,17 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("`{text}` is not a number of seconds"))?;
     Duration::try_from_secs_f64(seconds)
         .map_err(|_| format!("`{text}` is not a duration in seconds"))
+}
+
+/// A timeout: seconds above zero.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    parse_seconds(text).and_then(|duration| {
+        if duration.is_zero() {
+            Err(format!("`{text}` is not a timeout above zero seconds"))
+        } else {
+            Ok(duration)
+        }
+    })
 }
 
 fn parse_schedule(text: &str) -> Result<RetrySchedule, String> {

@@ -25,6 +25,14 @@ pub enum ApiError {
     Throttled {
         retry_after_seconds: u64,
     },
+    /// Password checks are all busy and their queue is full (503).
+    Busy {
+        retry_after_seconds: u64,
+    },
+    /// The body did not arrive within `--body-read-timeout` (408).
+    RequestTimeout {
+        seconds: f64,
+    },
     Internal(anyhow::Error),
 }
 
@@ -101,6 +109,20 @@ impl ApiError {
                     "Request was throttled. Expected available in {retry_after_seconds} seconds."
                 ),
             ),
+            Self::Busy {
+                retry_after_seconds,
+            } => general(
+                StatusCode::SERVICE_UNAVAILABLE,
+                C::ServiceUnavailable,
+                &format!(
+                    "Too many password checks at once. Try again in {retry_after_seconds} seconds."
+                ),
+            ),
+            Self::RequestTimeout { seconds } => general(
+                StatusCode::REQUEST_TIMEOUT,
+                C::RequestTimeout,
+                &format!("The request body did not arrive within {seconds} seconds."),
+            ),
             Self::Internal(_) => general(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 C::ServerError,
@@ -123,6 +145,9 @@ impl IntoResponse for ApiError {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             Self::Throttled {
+                retry_after_seconds,
+            }
+            | Self::Busy {
                 retry_after_seconds,
             } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));

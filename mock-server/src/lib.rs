@@ -26,6 +26,7 @@ mod openapi;
 pub mod pagination;
 pub mod secrets;
 pub mod seed;
+pub mod serve;
 pub mod session;
 pub mod simulate;
 pub mod sink;
@@ -111,14 +112,7 @@ impl AppState {
     /// Opens the store and loads the accounts for a server reachable at `addr`.
     pub async fn open(config: Config, addr: SocketAddr) -> anyhow::Result<Started> {
         let opened = Store::open(&config.db)?;
-        let accounts = Accounts::load(
-            &opened.store,
-            config.admin_password.clone(),
-            config.admin_token.clone(),
-            config.member_token.clone(),
-            config.access_token_lifetime,
-        )
-        .await?;
+        let accounts = Accounts::load(&opened.store, &config).await?;
         // A server listening on every interface is reached locally at the loopback address.
         let reachable = if addr.ip().is_unspecified() {
             SocketAddr::from(([127, 0, 0, 1], addr.port()))
@@ -306,9 +300,8 @@ pub async fn run(
         .config
         .simulate
         .map(|rate| tokio::spawn(simulate::run(state.clone(), rate, cancel.clone())));
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = serve::Limits::of(&state.config);
+    let served = serve::serve(listener, app(state), limits, shutdown).await;
     cancel.cancel();
     if let Some(simulation) = simulation {
         let _ = simulation.await;

@@ -4,18 +4,23 @@
 //! `POST /oauth/token/` do. Issued tokens live in memory for lookups and in the store (hashed) so that a
 //! restart keeps them.
 
-use std::{collections::HashMap, sync::RwLock, time::Duration};
-
-use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::{SaltString, rand_core::OsRng},
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Arc, RwLock},
+    time::Duration,
 };
+
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use webhook_api::{ErrorCode, Role, User, validate::messages};
 
-use super::throttle::Throttle;
+use super::{
+    hashing::{self, Checker},
+    throttle::{self, Throttle},
+};
 use crate::{
+    Config,
     clock::{self, Micros},
     error::{ApiError, ApiResult, FieldErrors},
     store::{Store, StoredToken},
@@ -26,7 +31,7 @@ const REFRESH_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
 struct Account {
     user: User,
-    password_hash: String,
+    password_hash: Arc<str>,
 }
 
 #[derive(Clone)]
@@ -58,29 +63,45 @@ pub struct TokenPair {
     pub expires_in: u64,
 }
 
-/// Users, tokens and the wrong-password throttle.
+/// What a password grant came to.
+pub enum SignIn {
+    Issued(TokenPair),
+    /// Unknown username or wrong password.
+    Refused,
+    /// Too many wrong passwords for this username or from this address: the seconds to wait.
+    Throttled(u64),
+    /// Every password check is busy: try again shortly.
+    Busy,
+}
+
+/// Users, tokens, the password checks and the wrong-password throttles.
 pub struct Accounts {
     accounts: Vec<Account>,
     admin_token: String,
     member_token: String,
     access_lifetime: Duration,
     issued: RwLock<HashMap<String, IssuedToken>>,
-    throttle: Throttle,
+    checker: Checker,
+    /// The password routes', per user id.
+    throttle: Throttle<u64>,
+    /// The password grant's, per user id and per client address.
+    sign_in_users: Throttle<u64>,
+    sign_in_addresses: Throttle<IpAddr>,
 }
 
 impl Accounts {
-    /// Hashes the two users' passwords and loads the issued tokens still valid.
-    pub async fn load(
-        store: &Store,
-        admin_password: String,
-        admin_token: String,
-        member_token: String,
-        access_lifetime: Duration,
-    ) -> anyhow::Result<Self> {
+    /// Hashes the two users' passwords, starts the password checks and loads the issued tokens
+    /// still valid.
+    pub async fn load(store: &Store, config: &Config) -> anyhow::Result<Self> {
+        let admin_password = config.admin_password.clone();
         let (admin_hash, member_hash) = tokio::task::spawn_blocking(move || {
-            anyhow::Ok((hash(&admin_password)?, hash("member")?))
+            anyhow::Ok((hashing::hash(&admin_password)?, hashing::hash("member")?))
         })
         .await??;
+        let threads = config.password_hash_threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            usize::from,
+        );
         let accounts = vec![
             Account {
                 user: User {
@@ -89,7 +110,7 @@ impl Accounts {
                     email: "admin@example.org".to_owned(),
                     role: Role::Admin,
                 },
-                password_hash: admin_hash,
+                password_hash: admin_hash.into(),
             },
             Account {
                 user: User {
@@ -98,7 +119,7 @@ impl Accounts {
                     email: "member@example.org".to_owned(),
                     role: Role::Member,
                 },
-                password_hash: member_hash,
+                password_hash: member_hash.into(),
             },
         ];
         let issued = store
@@ -121,13 +142,20 @@ impl Accounts {
                 )
             })
             .collect();
+        let (limit, window) = throttle::PASSWORD_ROUTES;
         Ok(Self {
             accounts,
-            admin_token,
-            member_token,
-            access_lifetime,
+            admin_token: config.admin_token.clone(),
+            member_token: config.member_token.clone(),
+            access_lifetime: config.access_token_lifetime,
             issued: RwLock::new(issued),
-            throttle: Throttle::default(),
+            checker: Checker::new(threads, config.password_hash_queue)?,
+            throttle: Throttle::new(limit, window),
+            sign_in_users: Throttle::new(throttle::SIGN_IN_PER_USER, config.sign_in_throttle_window),
+            sign_in_addresses: Throttle::new(
+                throttle::SIGN_IN_PER_ADDRESS,
+                config.sign_in_throttle_window,
+            ),
         })
     }
 
@@ -186,20 +214,60 @@ impl Accounts {
             .ok_or(ApiError::AuthenticationFailed("Invalid token."))
     }
 
-    /// The password grant: a token pair if the credentials are right.
+    /// The password grant: a token pair if the credentials are right. Throttled per username and per
+    /// client address (`address`, when known) before the password is checked, even a right one:
+    /// otherwise a guesser would learn which guess was right while being refused.
     pub async fn login(
         &self,
         store: &Store,
         username: &str,
         password: &str,
-    ) -> anyhow::Result<Option<TokenPair>> {
-        let Some(account) = self.account(username) else {
-            return Ok(None);
+        address: Option<IpAddr>,
+    ) -> anyhow::Result<SignIn> {
+        let account = self.account(username);
+        let by_address = match address.map(|address| {
+            self.sign_in_addresses
+                .count(throttle::address_key(address))
+        }) {
+            Some(Err(wait)) => return Ok(SignIn::Throttled(wait)),
+            Some(Ok(counted)) => Some(counted),
+            None => None,
         };
-        if !verify(account.password_hash.clone(), password.to_owned()).await? {
-            return Ok(None);
+        let by_user = match account.map(|account| self.sign_in_users.count(account.user.id)) {
+            Some(Err(wait)) => {
+                if let Some(counted) = by_address {
+                    self.sign_in_addresses.take_back(counted);
+                }
+                return Ok(SignIn::Throttled(wait));
+            }
+            Some(Ok(counted)) => Some(counted),
+            None => None,
+        };
+        let Some(account) = account else {
+            return Ok(SignIn::Refused);
+        };
+        let checked = self
+            .checker
+            .verify(account.password_hash.clone(), password)
+            .await;
+        if !matches!(checked, Ok(Ok(false))) {
+            if let Some(counted) = by_address {
+                self.sign_in_addresses.take_back(counted);
+            }
+            if let Some(counted) = by_user {
+                self.sign_in_users.take_back(counted);
+            }
         }
-        self.issue(store, username).await.map(Some)
+        match checked {
+            Err(hashing::Busy) => Ok(SignIn::Busy),
+            Ok(right) => {
+                if right? {
+                    self.issue(store, username).await.map(SignIn::Issued)
+                } else {
+                    Ok(SignIn::Refused)
+                }
+            }
+        }
     }
 
     /// The refresh grant: a new pair for a live refresh token, which is used up.
@@ -296,10 +364,16 @@ impl Accounts {
             .map_err(|retry_after_seconds| ApiError::Throttled {
                 retry_after_seconds,
             })?;
-        let right = verify(account.password_hash.clone(), password.to_owned()).await;
-        if !matches!(right, Ok(false)) {
+        let checked = self
+            .checker
+            .verify(account.password_hash.clone(), password)
+            .await;
+        if !matches!(checked, Ok(Ok(false))) {
             self.throttle.take_back(counted);
         }
+        let right = checked.map_err(|hashing::Busy| ApiError::Busy {
+            retry_after_seconds: hashing::RETRY_AFTER_SECONDS,
+        })?;
         if right? {
             return Ok(());
         }
@@ -313,26 +387,9 @@ impl Accounts {
     /// Forgets every wrong password (`POST /__mock/reset/`).
     pub fn clear_throttle(&self) {
         self.throttle.clear();
+        self.sign_in_users.clear();
+        self.sign_in_addresses.clear();
     }
-}
-
-fn hash(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| anyhow::anyhow!("cannot hash a password: {e}"))
-}
-
-async fn verify(password_hash: String, password: String) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&password_hash)
-            .map_err(|e| anyhow::anyhow!("a stored password hash does not parse: {e}"))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await?
 }
 
 fn token_hash(token: &str) -> String {

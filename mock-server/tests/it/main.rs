@@ -4,6 +4,7 @@
 mod common;
 
 mod auth;
+mod connections;
 mod crash;
 mod delivery;
 mod endpoints;
@@ -18,6 +19,7 @@ mod resend;
 mod route_auth;
 mod secrets;
 mod seed;
+mod sign_in;
 mod sink;
 mod static_files;
 mod tls;

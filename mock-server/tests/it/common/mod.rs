@@ -161,6 +161,7 @@ pub fn field_codes(body: &Value, field: &str) -> Vec<String> {
         .map(|message| message["code"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
+pub mod raw;
 pub mod receiver;
 
 /// A config whose retries come after `schedule` (seconds, comma-separated) and whose tries time out
