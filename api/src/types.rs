@@ -466,6 +466,10 @@ pub struct SinkRequest {
     pub method: String,
     pub headers: BTreeMap<String, String>,
     pub body: String,
+    /// The body was longer than the sink keeps of a request (`--sink-max-request-bytes`): `body`
+    /// holds its beginning. mock-server's addition; absent means false.
+    #[serde(default)]
+    pub body_truncated: bool,
     pub signature_valid: bool,
 }
 

@@ -99,6 +99,23 @@ pub struct Config {
     #[arg(long, env = "MOCK_PASSWORD_HASH_QUEUE", default_value = "8")]
     pub password_hash_queue: usize,
 
+    /// Bytes the sink keeps of one request's body (the rest is counted, not kept: `body_truncated`).
+    #[arg(long, env = "MOCK_SINK_MAX_REQUEST_BYTES", default_value = "262144")]
+    pub sink_max_request_bytes: usize,
+
+    /// Bytes one sink keeps (bodies, headers and 256 a request); past it, its oldest requests go.
+    #[arg(long, env = "MOCK_SINK_MAX_SINK_BYTES", default_value = "4194304")]
+    pub sink_max_sink_bytes: usize,
+
+    /// Bytes all sinks keep together; past it, the oldest request of any sink goes.
+    #[arg(long, env = "MOCK_SINK_MAX_TOTAL_BYTES", default_value = "67108864")]
+    pub sink_max_total_bytes: usize,
+
+    /// Sinks kept at once; a new name past it forgets the sink used least recently.
+    #[arg(long, env = "MOCK_SINK_MAX_SINKS", default_value = "1000",
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub sink_max_sinks: u32,
+
     /// Connections open at once. At the cap, a new connection closes the one that has waited longest
     /// for its client (idle, or slow to send a request).
     #[arg(long, env = "MOCK_MAX_CONNECTIONS", default_value = "1024",

@@ -120,6 +120,7 @@ impl AppState {
             addr
         };
         let resolver = Resolver::new(&config.resolve, config.block_private_targets);
+        let sinks = Sinks::new(sink::SinkLimits::of(&config));
         let deliveries = Deliveries::new(
             opened.store.clone(),
             RetryRule::new(&config.retry_schedule.0),
@@ -130,7 +131,7 @@ impl AppState {
                 config,
                 store: opened.store,
                 accounts,
-                sinks: Sinks::default(),
+                sinks,
                 deliveries,
                 host: reachable.to_string(),
                 base_url: format!("http://{reachable}"),

@@ -312,3 +312,125 @@ async fn simulate_emits_events_that_reach_subscribed_endpoints() {
         assert!(["post.created", "vote.created"].contains(&body["type"].as_str().unwrap()));
     }
 }
+
+/// Sends `n` requests of `size` bytes to sink `name`, each answered.
+async fn fill(server: &TestServer, name: &str, n: usize, size: usize) {
+    for _ in 0..n {
+        let sent = server
+            .request(Method::POST, &format!("/__mock/sink/{name}/"))
+            .body(vec![b'x'; size])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), StatusCode::OK);
+    }
+}
+
+/// What sink `name` keeps, and its `Mock-Sink-Dropped` count.
+async fn kept(server: &TestServer, name: &str) -> (Vec<Value>, u64) {
+    let response = server.get(&format!("/__mock/sink/{name}/requests/")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let dropped = response.headers()["mock-sink-dropped"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let requests: Value = response.json().await.unwrap();
+    (requests.as_array().unwrap().clone(), dropped)
+}
+
+#[tokio::test]
+async fn a_long_body_is_kept_cut_and_marked_and_its_signature_checked_whole() {
+    let mut config = config();
+    config.sink_max_request_bytes = 1000;
+    let server = TestServer::with(config).await;
+    let endpoint = server
+        .create_endpoint(
+            &format!("{}/__mock/sink/long/", server.url),
+            &["post.created"],
+        )
+        .await;
+    let secret = server.reveal(endpoint["id"].as_u64().unwrap()).await;
+    let body = "y".repeat(5000);
+    let header = signature::header_value(&secret, 1_700_000_000, body.as_bytes());
+    server
+        .request(Method::POST, "/__mock/sink/long/")
+        .header(signature::HEADER, header)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    fill(&server, "long", 1, 10).await;
+    let (requests, dropped) = kept(&server, "long").await;
+    assert_eq!(dropped, 0);
+    let (short, long) = (&requests[0], &requests[1]);
+    assert_eq!(long["body"].as_str().unwrap(), "y".repeat(1000));
+    assert_eq!(long["body_truncated"], true);
+    assert_eq!(long["signature_valid"], true);
+    assert_eq!(short["body"].as_str().unwrap(), "x".repeat(10));
+    assert_eq!(short["body_truncated"], false);
+}
+
+#[tokio::test]
+async fn a_sink_keeps_its_newest_requests_within_its_bytes_and_counts_the_dropped() {
+    let mut config = config();
+    config.sink_max_sink_bytes = 10_000;
+    let server = TestServer::with(config).await;
+    fill(&server, "full", 30, 1000).await;
+    let (requests, dropped) = kept(&server, "full").await;
+    assert!(
+        (5..10).contains(&requests.len()),
+        "{} kept",
+        requests.len()
+    );
+    assert_eq!(dropped as usize + requests.len(), 30);
+    let ids: Vec<u64> = requests.iter().map(|r| r["id"].as_u64().unwrap()).collect();
+    let newest: Vec<u64> = (1..=30).rev().take(requests.len()).collect();
+    assert_eq!(ids, newest);
+    // Clearing forgets the requests and the count.
+    let cleared = server
+        .admin(Method::DELETE, "/__mock/sink/full/requests/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), StatusCode::NO_CONTENT);
+    assert_eq!(kept(&server, "full").await, (vec![], 0));
+}
+
+#[tokio::test]
+async fn all_sinks_together_stay_within_the_total_and_the_oldest_requests_go_first() {
+    let mut config = config();
+    config.sink_max_total_bytes = 20_000;
+    let server = TestServer::with(config).await;
+    fill(&server, "first", 10, 1000).await;
+    fill(&server, "second", 10, 1000).await;
+    let (first, first_dropped) = kept(&server, "first").await;
+    let (second, second_dropped) = kept(&server, "second").await;
+    assert_eq!((second.len(), second_dropped), (10, 0));
+    assert!(first.len() < 10, "{} kept", first.len());
+    assert_eq!(first.len() + first_dropped as usize, 10);
+    // What is left of the first sink is its newest.
+    if let Some(oldest_left) = first.last() {
+        assert_eq!(
+            oldest_left["id"].as_u64().unwrap(),
+            10 - first.len() as u64 + 1
+        );
+    }
+}
+
+#[tokio::test]
+async fn past_the_number_of_sinks_the_one_used_least_recently_is_forgotten() {
+    let mut config = config();
+    config.sink_max_sinks = 3;
+    let server = TestServer::with(config).await;
+    for name in ["a", "b", "c", "a", "d"] {
+        fill(&server, name, 1, 10).await;
+    }
+    let counts = [
+        kept(&server, "a").await.0.len(),
+        kept(&server, "b").await.0.len(),
+        kept(&server, "c").await.0.len(),
+        kept(&server, "d").await.0.len(),
+    ];
+    assert_eq!(counts, [2, 0, 1, 1]);
+}
