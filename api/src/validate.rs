@@ -8,6 +8,9 @@ pub const TARGET_MAX_LENGTH: usize = 200;
 pub const DESCRIPTION_MAX_LENGTH: usize = 255;
 /// The most events a bulk resend takes.
 pub const BULK_RESEND_MAX: usize = 100;
+/// The largest bulk resend body mock-server reads (a hundred ids and a password take a few KiB; a
+/// longer list is refused before it is read whole).
+pub const BULK_RESEND_MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Django REST framework's wording for each rule, so messages read the same from any server.
 pub mod messages {

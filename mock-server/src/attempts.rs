@@ -1,6 +1,6 @@
 //! An endpoint's attempts, and resending events to it (contract section 6).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use axum::{
     Json,
@@ -11,7 +11,7 @@ use serde_json::Value;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use webhook_api::{
     Attempt, AttemptSortField, BulkResendRequest, ErrorBody, ErrorCode, Page, ResendRequest,
-    validate::{BULK_RESEND_MAX, messages},
+    validate::{BULK_RESEND_MAX, BULK_RESEND_MAX_BODY_BYTES, messages},
 };
 
 use crate::{
@@ -102,6 +102,7 @@ async fn resend_event(
 }
 
 /// One immediate attempt of each event (1 to 100 distinct ids); if any id is invalid, nothing is sent.
+/// The body may hold 64 KiB at most (413 beyond, before it is read whole).
 #[utoipa::path(post, path = "/api/v2/webhook/endpoint/{id}/event/resend/bulk/", tag = "webhook",
     params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
     request_body = BulkResendRequest,
@@ -112,7 +113,7 @@ async fn resend_events(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     id: PathId,
-    JsonObject(body): JsonObject,
+    JsonObject(body): JsonObject<BULK_RESEND_MAX_BODY_BYTES>,
 ) -> ApiResult<StatusCode> {
     let id = id.existing_endpoint(&state.store).await?;
     let mut errors = FieldErrors::default();
@@ -120,15 +121,18 @@ async fn resend_events(
         None => None,
         Some(Value::Array(items)) => {
             let mut ids = Vec::new();
+            let mut seen = HashSet::new();
             let mut valid = true;
             for item in items {
                 match fields::id_value(item) {
-                    Some(event) if !ids.contains(&event) => ids.push(event),
+                    Some(event) if seen.insert(event) => ids.push(event),
                     Some(_) => {}
-                    None => {
+                    // Once, however many items are not ids: the answer stays small.
+                    None if valid => {
                         valid = false;
                         errors.add("event", ErrorCode::Invalid, messages::INVALID_INTEGER);
                     }
+                    None => {}
                 }
             }
             if !valid {

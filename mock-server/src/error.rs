@@ -16,7 +16,8 @@ pub enum ApiError {
     NotAuthenticated,
     AuthenticationFailed(&'static str),
     PermissionDenied,
-    PayloadTooLarge,
+    /// The body is over this many bytes.
+    PayloadTooLarge(usize),
     UnsupportedMediaType(String),
     ParseError(String),
     /// The body as a whole is wrong (e.g. not an object).
@@ -71,10 +72,10 @@ impl ApiError {
                 C::PermissionDenied,
                 "You do not have permission to perform this action.",
             ),
-            Self::PayloadTooLarge => general(
+            Self::PayloadTooLarge(limit) => general(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 C::PayloadTooLarge,
-                "Request body is larger than 1 MiB.",
+                &format!("Request body is larger than {}.", size_text(*limit)),
             ),
             Self::UnsupportedMediaType(content_type) => general(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -155,6 +156,15 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         response
+    }
+}
+
+/// `1 MiB`, `64 KiB`, `100 bytes`.
+fn size_text(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
     }
 }
 

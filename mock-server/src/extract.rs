@@ -14,11 +14,13 @@ use crate::{
 /// The largest body a request may carry (contract section 3).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// A write's JSON body as an object. Checks, in the contract's order: size (413), media type (415),
-/// JSON syntax (400 `parse_error`), object-ness (400 `invalid`). An empty body is `{}` whatever its type.
-pub struct JsonObject(pub Map<String, Value>);
+/// A write's JSON body as an object, of at most `LIMIT` bytes. Checks, in the contract's order: size
+/// (413, before reading anything when the declared length is over, as soon as the bytes read are
+/// otherwise), media type (415), JSON syntax (400 `parse_error`), object-ness (400 `invalid`). An
+/// empty body is `{}` whatever its type.
+pub struct JsonObject<const LIMIT: usize = MAX_BODY_BYTES>(pub Map<String, Value>);
 
-impl<S: Send + Sync> FromRequest<S> for JsonObject {
+impl<S: Send + Sync, const LIMIT: usize> FromRequest<S> for JsonObject<LIMIT> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, _state: &S) -> ApiResult<Self> {
@@ -27,16 +29,16 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             .get(header::CONTENT_LENGTH)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.parse::<u64>().ok());
-        if declared_length.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-            return Err(ApiError::PayloadTooLarge);
+        if declared_length.is_some_and(|length| length > LIMIT as u64) {
+            return Err(ApiError::PayloadTooLarge(LIMIT));
         }
         let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+        let bytes = axum::body::to_bytes(request.into_body(), LIMIT)
             .await
-            .map_err(|_| ApiError::PayloadTooLarge)?;
+            .map_err(|_| ApiError::PayloadTooLarge(LIMIT))?;
         parse_object(&bytes, content_type.as_deref()).map(Self)
     }
 }

@@ -222,7 +222,7 @@ fn api_compression() -> CompressionLayer<And<DefaultPredicate, SizeAbove>> {
 /// The smallest API answer worth compressing.
 pub const COMPRESS_FROM_BYTES: u16 = 1024;
 
-/// Any origin unless `--cors-origin` names one.
+/// Any origin unless `--cors-origin` names one; the request headers the API reads (and the app sends).
 fn cors(origin: Option<&str>) -> CorsLayer {
     let allow_origin = match origin.and_then(|origin| HeaderValue::from_str(origin).ok()) {
         Some(origin) => AllowOrigin::exact(origin),
@@ -238,8 +238,14 @@ fn cors(origin: Option<&str>) -> CorsLayer {
             Method::DELETE,
             Method::OPTIONS,
         ])
-        .allow_headers(Any)
-        .expose_headers([header::RETRY_AFTER, header::ALLOW, header::WWW_AUTHENTICATE])
+        // Named, never `*`: the wildcard does not cover `Authorization` (Fetch standard).
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::ALLOW,
+            header::WWW_AUTHENTICATE,
+            header::HeaderName::from_static(sink::DROPPED_HEADER),
+        ])
         .max_age(std::time::Duration::from_secs(600))
 }
 

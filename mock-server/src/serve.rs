@@ -254,7 +254,13 @@ async fn handle(
             Some(unread) if unread.is_end_stream() => true,
             Some(_) if expects_continue => false,
             Some(_) if declared_length.is_some_and(|length| length > DRAIN_LIMIT) => false,
-            Some(unread) => drain(unread, deadline.min(tokio::time::Instant::now() + DRAIN_TIME)).await,
+            Some(unread) => {
+                drain(
+                    unread,
+                    deadline.min(tokio::time::Instant::now() + DRAIN_TIME),
+                )
+                .await
+            }
             // The body broke (the client went away), or a handler kept it.
             None => false,
         };

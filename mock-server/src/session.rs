@@ -106,9 +106,7 @@ async fn issue_token(State(state): State<AppState>, request: Request) -> Respons
         Ok(SignIn::Throttled(seconds)) => wait_and_retry(
             StatusCode::TOO_MANY_REQUESTS,
             "slow_down",
-            &format!(
-                "Too many wrong passwords. Expected available in {seconds} seconds."
-            ),
+            &format!("Too many wrong passwords. Expected available in {seconds} seconds."),
             seconds,
         ),
         Ok(SignIn::Busy) => wait_and_retry(

@@ -349,7 +349,7 @@ async fn receive(
         .exact()
         .is_some_and(|length| length > MAX_BODY_BYTES as u64)
     {
-        return ApiError::PayloadTooLarge.into_response();
+        return ApiError::PayloadTooLarge(MAX_BODY_BYTES).into_response();
     }
     let name = sink_name(&params);
     let header = headers
@@ -375,16 +375,18 @@ async fn receive(
     let keep = state.sinks.limits().request_bytes;
     let mut kept = Vec::new();
     let mut received = 0usize;
-    while let Some(frame) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
         let Ok(frame) = frame else {
-            return ApiError::PayloadTooLarge.into_response();
+            return ApiError::PayloadTooLarge(MAX_BODY_BYTES).into_response();
         };
         let Some(data) = frame.data_ref() else {
             continue;
         };
         received += data.len();
         if received > MAX_BODY_BYTES {
-            return ApiError::PayloadTooLarge.into_response();
+            return ApiError::PayloadTooLarge(MAX_BODY_BYTES).into_response();
         }
         for check in &mut checks {
             check.update(data);
@@ -392,7 +394,9 @@ async fn receive(
         let room = keep.saturating_sub(kept.len());
         kept.extend_from_slice(&data[..data.len().min(room)]);
     }
-    let signature_valid = checks.into_iter().fold(false, |valid, check| check.verify() | valid);
+    let signature_valid = checks
+        .into_iter()
+        .fold(false, |valid, check| check.verify() | valid);
     let recorded_headers = recorded_headers(&headers);
     let bytes = REQUEST_OVERHEAD
         + kept.len()

@@ -151,7 +151,10 @@ impl Accounts {
             issued: RwLock::new(issued),
             checker: Checker::new(threads, config.password_hash_queue)?,
             throttle: Throttle::new(limit, window),
-            sign_in_users: Throttle::new(throttle::SIGN_IN_PER_USER, config.sign_in_throttle_window),
+            sign_in_users: Throttle::new(
+                throttle::SIGN_IN_PER_USER,
+                config.sign_in_throttle_window,
+            ),
             sign_in_addresses: Throttle::new(
                 throttle::SIGN_IN_PER_ADDRESS,
                 config.sign_in_throttle_window,
@@ -225,10 +228,9 @@ impl Accounts {
         address: Option<IpAddr>,
     ) -> anyhow::Result<SignIn> {
         let account = self.account(username);
-        let by_address = match address.map(|address| {
-            self.sign_in_addresses
-                .count(throttle::address_key(address))
-        }) {
+        let by_address = match address
+            .map(|address| self.sign_in_addresses.count(throttle::address_key(address)))
+        {
             Some(Err(wait)) => return Ok(SignIn::Throttled(wait)),
             Some(Ok(counted)) => Some(counted),
             None => None,

@@ -308,6 +308,40 @@ async fn any_origin_may_call_by_default() {
 }
 
 #[tokio::test]
+async fn preflights_name_the_headers_the_api_reads_instead_of_a_wildcard() {
+    let server = TestServer::start().await;
+    let response = server
+        .request(Method::OPTIONS, ENDPOINTS)
+        .header(header::ORIGIN, "http://localhost:9999")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PATCH")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "authorization,content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let allowed: Vec<String> = response.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS]
+        .to_str()
+        .unwrap()
+        .split(',')
+        .map(|name| name.trim().to_ascii_lowercase())
+        .collect();
+    // The wildcard never covers Authorization, so a browser that follows the standard would refuse
+    // every authenticated cross-origin call.
+    assert!(!allowed.contains(&"*".to_owned()), "{allowed:?}");
+    for name in ["authorization", "content-type", "accept"] {
+        assert!(allowed.contains(&name.to_owned()), "{name} in {allowed:?}");
+    }
+    let methods = response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(methods.contains("PATCH"), "{methods}");
+}
+
+#[tokio::test]
 async fn cors_origin_restricts_to_one_origin() {
     let mut config = config();
     config.cors_origin = Some("http://console.example".to_owned());

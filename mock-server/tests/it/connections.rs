@@ -137,7 +137,11 @@ async fn a_refused_request_with_a_small_body_leaves_the_keep_alive_connection_us
             other => failures.push((n, other.map(|r| r.status))),
         }
     }
-    assert!(failures.is_empty(), "{} of 120 failed: {failures:?}", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} of 120 failed: {failures:?}",
+        failures.len()
+    );
 }
 
 #[tokio::test]
@@ -145,9 +149,15 @@ async fn a_refused_request_with_a_large_unread_body_says_the_connection_closes()
     let server = TestServer::start().await;
     for (auth, declared) in [
         ("X-None: none", 200 * 1024),
-        (&*format!("Authorization: Bearer {MEMBER_TOKEN}"), 200 * 1024),
+        (
+            &*format!("Authorization: Bearer {MEMBER_TOKEN}"),
+            200 * 1024,
+        ),
         // Over the 1 MiB limit: 413 without reading it.
-        (&*format!("Authorization: Bearer {ADMIN_TOKEN}"), 2 * 1024 * 1024),
+        (
+            &*format!("Authorization: Bearer {ADMIN_TOKEN}"),
+            2 * 1024 * 1024,
+        ),
     ] {
         let mut connection = RawConnection::open(&server.url).await;
         let head = format!(

@@ -296,3 +296,84 @@ async fn bulk_resend_takes_one_to_a_hundred_ids() {
     .await;
     assert_eq!(field_codes(&body, "event"), vec!["invalid"]);
 }
+
+/// A bulk body over 64 KiB is refused from its declared length, before a byte of it is sent.
+#[tokio::test]
+async fn a_bulk_body_over_64_kib_is_413_before_it_is_read() {
+    use crate::common::{ADMIN_TOKEN, raw::RawConnection};
+    let server = server().await;
+    let endpoint = server
+        .create_endpoint("https://a.example/", &["post.created"])
+        .await;
+    let mut connection = RawConnection::open(&server.url).await;
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        bulk_path(&endpoint),
+        700 * 1024
+    );
+    connection.send(head.as_bytes()).await;
+    let refused = connection
+        .response()
+        .await
+        .expect("an answer before the body");
+    assert_eq!(refused.status, 413);
+    assert_eq!(refused.json()["errors"][0]["code"], "payload_too_large");
+    assert_eq!(
+        refused.json()["errors"][0]["message"],
+        "Request body is larger than 64 KiB."
+    );
+    assert!(refused.says_close());
+}
+
+#[tokio::test]
+async fn a_long_bulk_list_is_checked_whole_and_duplicates_collapse() {
+    let server = server().await;
+    let endpoint = server
+        .create_endpoint(
+            &format!("{}/__mock/sink/bulk/", server.url),
+            &["post.created"],
+        )
+        .await;
+    let event = server.trigger("post.created").await["event_id"]
+        .as_u64()
+        .unwrap();
+    server
+        .wait_for_attempts(endpoint["id"].as_u64().unwrap(), 1)
+        .await;
+    // 10,000 copies of one id fit in 64 KiB and collapse into one resend.
+    let copies = vec![event; 10_000];
+    let sent = server
+        .post(
+            &bulk_path(&endpoint),
+            &json!({"event": copies, "password": "admin"}),
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::NO_CONTENT);
+    server
+        .wait_for_attempts(endpoint["id"].as_u64().unwrap(), 2)
+        .await;
+    // 10,000 distinct ids are too many, and so are 10,000 items that are not ids (one message).
+    let distinct: Vec<u64> = (1..=10_000).collect();
+    let (status, body) = error_of(
+        server
+            .post(
+                &bulk_path(&endpoint),
+                &json!({"event": distinct, "password": "admin"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(field_codes(&body, "event"), vec!["max_length"]);
+    let junk = vec![json!("x"); 10_000];
+    let (_, body) = error_of(
+        server
+            .post(
+                &bulk_path(&endpoint),
+                &json!({"event": junk, "password": "admin"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(field_codes(&body, "event"), vec!["invalid"]);
+}

@@ -122,7 +122,10 @@ async fn password_checks_beyond_the_threads_and_queue_are_refused_503_in_the_oau
     let server = TestServer::with(config).await;
     let mut grants = tokio::task::JoinSet::new();
     for _ in 0..24 {
-        let (client, url) = (server.client.clone(), format!("{}/oauth/token/", server.url));
+        let (client, url) = (
+            server.client.clone(),
+            format!("{}/oauth/token/", server.url),
+        );
         grants.spawn(async move {
             let response = client
                 .post(url)

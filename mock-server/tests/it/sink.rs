@@ -378,11 +378,7 @@ async fn a_sink_keeps_its_newest_requests_within_its_bytes_and_counts_the_droppe
     let server = TestServer::with(config).await;
     fill(&server, "full", 30, 1000).await;
     let (requests, dropped) = kept(&server, "full").await;
-    assert!(
-        (5..10).contains(&requests.len()),
-        "{} kept",
-        requests.len()
-    );
+    assert!((5..10).contains(&requests.len()), "{} kept", requests.len());
     assert_eq!(dropped as usize + requests.len(), 30);
     let ids: Vec<u64> = requests.iter().map(|r| r["id"].as_u64().unwrap()).collect();
     let newest: Vec<u64> = (1..=30).rev().take(requests.len()).collect();
