@@ -64,7 +64,9 @@ async fn list_attempts(
     params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
     request_body = ResendRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 429, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "Every password check is busy; Retry-After says when to try again."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn resend_event(
     State(state): State<AppState>,
@@ -107,7 +109,9 @@ async fn resend_event(
     params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
     request_body = BulkResendRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 429, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "Every password check is busy; Retry-After says when to try again."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn resend_events(
     State(state): State<AppState>,

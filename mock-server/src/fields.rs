@@ -86,10 +86,21 @@ pub fn password(body: &Map<String, Value>, errors: &mut FieldErrors) -> Option<S
 
 /// A JSON integer that fits an id (no fraction, no string), or `None`.
 pub fn id_value(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(number) => number.as_i64().filter(|id| *id >= 0),
-        _ => None,
-    }
+    integer_value(value).filter(|id| *id >= 0)
+}
+
+/// A JSON number without a fraction (`5` or `5.0`, as JSON Schema and DRF take it; not `"5"`) that
+/// fits an i64, or `None`.
+pub fn integer_value(value: &Value) -> Option<i64> {
+    let Value::Number(number) = value else {
+        return None;
+    };
+    number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && *n >= i64::MIN as f64 && *n < i64::MAX as f64)
+            .map(|n| n as i64)
+    })
 }
 
 /// Python's name for a JSON value's type, as DRF's messages use it.

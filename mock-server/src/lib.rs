@@ -166,11 +166,7 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .routes(utoipa_axum::routes!(openapi_document))
         .split_for_parts();
-    let _ = state.openapi_json.set(
-        document
-            .to_pretty_json()
-            .unwrap_or_else(|_| "{}".to_owned()),
-    );
+    let _ = state.openapi_json.set(openapi::to_json(&document));
     // Before the fallback: the static files are compressed once, by the build (`static_files`).
     let router = router.layer(api_compression());
     let router = match state.config.static_dir.clone() {

@@ -30,7 +30,8 @@ pub fn new_signing_secret() -> String {
     params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
     request_body = PasswordConfirmation,
     responses((status = 201, body = SigningSecret), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 429, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+        (status = 429, body = ErrorBody), (status = 503, body = ErrorBody, description = "Every password check is busy; Retry-After says when to try again."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn reveal_secret(
     State(state): State<AppState>,
@@ -56,7 +57,8 @@ async fn reveal_secret(
     params(("id" = u64, Path, description = "A unique integer value identifying this endpoint.")),
     request_body = PasswordConfirmation,
     responses((status = 200, body = Endpoint), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 429, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+        (status = 429, body = ErrorBody), (status = 503, body = ErrorBody, description = "Every password check is busy; Retry-After says when to try again."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn expire_secret(
     State(state): State<AppState>,

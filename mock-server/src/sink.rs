@@ -491,9 +491,12 @@ async fn set_behavior(
     let mut errors = FieldErrors::default();
     let mut integer = |name: &str, range: std::ops::RangeInclusive<u64>| -> Option<u64> {
         let value = body.get(name)?;
-        match value.as_u64().filter(|n| range.contains(n)) {
-            Some(n) if !value.is_f64() => Some(n),
-            _ => {
+        match fields::integer_value(value)
+            .and_then(|n| u64::try_from(n).ok())
+            .filter(|n| range.contains(n))
+        {
+            Some(n) => Some(n),
+            None => {
                 errors.add(
                     name,
                     ErrorCode::Invalid,

@@ -67,6 +67,11 @@ impl MockServer {
     /// Builds and starts mock-server with `args` (a free port unless `--addr` is among them) and waits
     /// until it accepts connections.
     pub fn start(args: &[&str]) -> Result<Self> {
+        Self::start_logging(args, None)
+    }
+
+    /// [`MockServer::start`] with its log filtered by `rust_log` (e.g. `warn`: no line per request).
+    pub fn start_logging(args: &[&str], rust_log: Option<&str>) -> Result<Self> {
         exec(command("cargo").args(["build", "--quiet", "-p", "mock-server"]))?;
         let addr: SocketAddr = match args.iter().position(|a| *a == "--addr") {
             Some(i) => args[i + 1]
@@ -78,6 +83,9 @@ impl MockServer {
         server.current_dir(workspace::root()).args(args);
         if !args.contains(&"--addr") {
             server.args(["--addr", &addr.to_string()]);
+        }
+        if let Some(filter) = rust_log {
+            server.env("RUST_LOG", filter);
         }
         let mut child = ChildGuard::spawn(&mut server)?;
         wait_for(&addr.to_string(), Duration::from_secs(30), &mut child.0)?;

@@ -15,6 +15,8 @@ use crate::{
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// The Lighthouse of `tools/lighthouse/package.json`.
 const LIGHTHOUSE_VERSION: &str = "12.2.3";
+/// schemathesis from PyPI, in a virtual environment of the workspace's own (`target/schemathesis/`).
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Which tools a command needs.
@@ -31,6 +33,7 @@ pub fn ensure_all() -> Result<Needs> {
         node_tools: true,
     };
     ensure(needs)?;
+    ensure_schemathesis()?;
     Ok(needs)
 }
 
@@ -148,6 +151,28 @@ pub fn ensure_lighthouse() -> Result {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(dir),
     )
+}
+
+/// schemathesis at [`SCHEMATHESIS_VERSION`] in `target/schemathesis/` (a Python virtual environment,
+/// from PyPI); its command's path.
+pub fn ensure_schemathesis() -> Result<PathBuf> {
+    let venv = workspace::root().join("target/schemathesis");
+    let command_path = venv.join("bin/schemathesis");
+    let found = output(command(command_path.to_str().expect("utf-8 path")).arg("--version"));
+    if found.is_some_and(|version| version.ends_with(&format!("version {SCHEMATHESIS_VERSION}"))) {
+        return Ok(command_path);
+    }
+    step(&format!(
+        "installing schemathesis {SCHEMATHESIS_VERSION} into {} (pip)",
+        venv.display()
+    ));
+    exec(command("python3").args(["-m", "venv"]).arg(&venv))?;
+    exec(
+        command(venv.join("bin/pip").to_str().expect("utf-8 path"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")),
+    )?;
+    Ok(command_path)
 }
 
 /// Debian's Chromium and its matching chromedriver.
