@@ -10,6 +10,7 @@
 //!   [`simulate`]: `--simulate RATE`
 //! - [`store`]: SQLite; [`error`] and [`extract`]: the contract's error bodies; [`pagination`]: lists
 //! - [`targets`]: which addresses deliveries may reach (`--block-private-targets`, `--resolve`)
+//! - [`serve`]: the HTTP server under the router, with the connection limits
 
 pub mod attempts;
 pub mod auth;

@@ -13,6 +13,9 @@
 //!   600 events/s; a 300,000-delivery backlog's drain rate; mixed API load at 64 connections.
 //!   `--baseline FILE` runs every measurement on another build of the server too, in turn, in the same
 //!   sitting (a before/after side by side).
+//! - `abuse`: `mock-server/examples/abuse_bench.rs` against the release binary (and `--baseline FILE`,
+//!   another build, in the same run): wrong- and right-password floods, 1 GiB to the sink, 300 slow
+//!   connections, bulk resend CPU, keep-alive closes (issue 16).
 //! - `fuzz`: each cargo-fuzz target of `fuzz/` for a fixed time (60 s unless `--fuzz-seconds`), with
 //!   nightly and cargo-fuzz installed first if missing; executions, coverage and crashes per target.
 //! - `render`: the app in headless Chromium against a mock-server with 10,000 endpoints and 1,000
@@ -59,7 +62,15 @@ const FUZZ_TARGETS: &[&str] = &["signature_header", "bytes_literal", "endpoint_b
 const FUZZ_SECONDS: u64 = 60;
 
 pub fn run(args: &[String]) -> Result {
-    let all = ["api", "delivery", "fuzz", "render", "size", "lighthouse"];
+    let all = [
+        "api",
+        "delivery",
+        "abuse",
+        "fuzz",
+        "render",
+        "size",
+        "lighthouse",
+    ];
     let mut chosen: Vec<&str> = Vec::new();
     let mut fuzz_seconds = FUZZ_SECONDS;
     let mut wasm: Option<PathBuf> = None;
@@ -67,7 +78,13 @@ pub fn run(args: &[String]) -> Result {
     let mut baseline: Option<PathBuf> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        if arg == "--fuzz-seconds" {
+        if arg == "--baseline" {
+            baseline = Some(
+                args.next()
+                    .ok_or("--baseline takes the path of a mock-server binary")?
+                    .into(),
+            );
+        } else if arg == "--fuzz-seconds" {
             fuzz_seconds = args
                 .next()
                 .and_then(|n| n.parse().ok())
@@ -95,7 +112,7 @@ pub fn run(args: &[String]) -> Result {
             chosen.push(arg);
         } else {
             return Err(format!(
-                "unknown bench `{arg}` (choose from: api, delivery, fuzz, render, size, lighthouse; --fuzz-seconds N, --wasm FILE, --dist DIR, --baseline FILE)"
+                "unknown bench `{arg}` (choose from: api, delivery, abuse, fuzz, render, size, lighthouse; --fuzz-seconds N, --wasm FILE, --dist DIR, --baseline FILE)"
             ));
         }
     }
@@ -108,6 +125,7 @@ pub fn run(args: &[String]) -> Result {
         match name {
             "api" => api()?,
             "delivery" => delivery(baseline.as_deref())?,
+            "abuse" => abuse(baseline.as_deref())?,
             "render" => render()?,
             "size" => size(wasm.as_deref(), dist.as_deref())?,
             "lighthouse" => lighthouse()?,
@@ -403,6 +421,27 @@ fn delivery(baseline: Option<&Path>) -> Result {
         bench.arg("--baseline").arg(baseline);
     }
     exec(&mut bench)
+}
+
+fn abuse(baseline: Option<&Path>) -> Result {
+    println!("==> building mock-server and the abuse bench (release)");
+    exec(command("cargo").args([
+        "build",
+        "--release",
+        "--quiet",
+        "-p",
+        "mock-server",
+        "--bin",
+        "mock-server",
+        "--example",
+        "abuse_bench",
+    ]))?;
+    let mut run = Command::new(target_dir().join("release/examples/abuse_bench"));
+    run.arg(target_dir().join("release/mock-server"));
+    if let Some(baseline) = baseline {
+        run.arg(baseline);
+    }
+    exec(&mut run)
 }
 
 fn render() -> Result {

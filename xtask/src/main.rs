@@ -2,9 +2,9 @@
 //!
 //! - `dev`: mock-server with demo data plus `trunk serve`, and the URL to open.
 //! - `test`: every check and test suite, in order, with a summary line per part.
-//! - `bench`: the server's benchmarks in release (`api`, `delivery`), the fuzz runs (`fuzz`), the app's
-//!   render and memory figures in headless Chromium (`render`), its sizes by crate (`size`), its Lighthouse
-//!   scores and bytes on the wire (`lighthouse`).
+//! - `bench`: the server's benchmarks in release (`api`, `delivery`, `abuse`), the fuzz runs (`fuzz`), the
+//!   app's render and memory figures in headless Chromium (`render`), its sizes by crate (`size`), its
+//!   Lighthouse scores and bytes on the wire (`lighthouse`).
 //! - `setup`: only install the tools.
 
 mod bench;
@@ -21,10 +21,11 @@ usage: cargo xtask <command>
 
 commands:
   dev     run the app against the mock server (seeded with demo data) and print the URL
-  test    fmt, clippy (native and wasm32), native tests, browser unit tests, the release build, the size
-          budget, end-to-end tests
+  test    fmt, clippy (native and wasm32), native tests, schemathesis, browser unit tests, the release
+          build, the size budget, end-to-end tests
   setup   install the tools the other commands need, skipping what is there
-  bench   benchmarks, not part of test: `bench api`, `bench delivery` (the server in release), `bench fuzz`
+  bench   benchmarks, not part of test: `bench api`, `bench delivery`, `bench abuse [--baseline FILE]`
+          (the server in release), `bench fuzz`
           (each fuzz target for 60 s, or `--fuzz-seconds N`), `bench render` (the app in headless Chromium),
           `bench size` (release sizes, .wasm bytes by crate; `--wasm FILE` for another build), `bench lighthouse`
           (Lighthouse on every screen, mobile and desktop, and the bytes on the wire); all without a name

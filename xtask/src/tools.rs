@@ -166,7 +166,19 @@ pub fn ensure_schemathesis() -> Result<PathBuf> {
         "installing schemathesis {SCHEMATHESIS_VERSION} into {} (pip)",
         venv.display()
     ));
-    exec(command("python3").args(["-m", "venv"]).arg(&venv))?;
+    // Debian's own Python keeps venv (with ensurepip) in a package of its own.
+    if output(command("python3").args(["-c", "import venv, ensurepip"])).is_none() {
+        step("installing python3-venv (apt)");
+        let mut apt = command("apt-get");
+        apt.args(["install", "-y", "-q", "python3-venv"])
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        exec(&mut apt)?;
+    }
+    exec(
+        command("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+    )?;
     exec(
         command(venv.join("bin/pip").to_str().expect("utf-8 path"))
             .args(["install", "--quiet", "--disable-pip-version-check"])

@@ -37,6 +37,7 @@ pub struct Throttle<K> {
 }
 
 /// A password check counted as wrong until [`Throttle::take_back`] says it was right.
+#[derive(Debug)]
 pub struct Counted<K> {
     key: K,
     at: Micros,
