@@ -11,6 +11,11 @@
 //! - A response that leaves its request body unread drains it first (up to [`DRAIN_LIMIT`] bytes,
 //!   for [`DRAIN_TIME`] at most), or says `Connection: close`: hyper alone would close such a
 //!   connection after a keep-alive response, and the client's next request on it would fail.
+//! - A connection the server closes after a response lingers: what the client still sends is read
+//!   and dropped (up to [`LINGER_BYTES`], for [`LINGER_TIME`]) before the socket closes, so a client
+//!   still sending a refused body reads the answer instead of a reset (RFC 9112, section 9.6).
+//! - The cap leaves file descriptors for the delivery worker: it is lowered to the open-file limit
+//!   less [`RESERVED_FILES`].
 //! - Graceful shutdown: stop accepting, close the connections that wait for their client, let the
 //!   requests in progress finish.
 //!
@@ -42,7 +47,7 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::{
-    io::{AsyncRead, AsyncWrite, ReadBuf},
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf},
     net::{TcpListener, TcpStream},
     sync::Notify,
 };
@@ -57,6 +62,15 @@ pub const DRAIN_LIMIT: u64 = 64 * 1024;
 pub const DRAIN_TIME: Duration = Duration::from_secs(1);
 /// The largest buffer a connection reads a request head into (hyper's minimum is 8 KiB).
 const MAX_BUF: usize = 64 * 1024;
+/// The most a closing connection reads and drops of what its client still sends.
+pub const LINGER_BYTES: usize = crate::extract::MAX_BODY_BYTES + 64 * 1024;
+/// The longest a closing connection lingers.
+pub const LINGER_TIME: Duration = Duration::from_secs(2);
+/// File descriptors left to everything but incoming connections: the delivery worker's 256 tries
+/// in flight, the store, the listener.
+pub const RESERVED_FILES: u64 = 320;
+/// The cap never goes below this, whatever the open-file limit.
+const MIN_CONNECTIONS: usize = 16;
 
 /// The connection limits (flags of the same names).
 #[derive(Clone, Copy, Debug)]
@@ -68,9 +82,23 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The flags' limits, the cap lowered to what the open-file limit leaves (with a warning).
     pub fn of(config: &Config) -> Self {
+        let wanted = config.max_connections as usize;
+        let max_connections = match open_file_limit() {
+            Some(files) if (files.saturating_sub(RESERVED_FILES) as usize) < wanted => {
+                let lowered = (files.saturating_sub(RESERVED_FILES) as usize).max(MIN_CONNECTIONS);
+                tracing::warn!(
+                    open_file_limit = files,
+                    max_connections = lowered,
+                    "--max-connections lowered to leave file descriptors for deliveries"
+                );
+                lowered
+            }
+            _ => wanted,
+        };
         Self {
-            max_connections: config.max_connections as usize,
+            max_connections,
             idle_timeout: config.idle_timeout,
             header_read_timeout: config.header_read_timeout,
             body_read_timeout: config.body_read_timeout,
@@ -114,10 +142,13 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
-                    // Out of file descriptors, most likely: make room and try again shortly.
-                    tracing::warn!(%error, "cannot accept a connection");
-                    tracker.close_longest_waiting();
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    // Out of file descriptors, most likely: make room and try again.
+                    tracing::debug!(%error, "cannot accept a connection");
+                    let closed = tracker.closed.notified();
+                    tokio::pin!(closed);
+                    closed.as_mut().enable();
+                    let wait = if tracker.close_longest_waiting() { 100 } else { 50 };
+                    let _ = tokio::time::timeout(Duration::from_millis(wait), closed).await;
                     continue;
                 }
             },
@@ -176,37 +207,72 @@ async fn serve_connection(
     let service = hyper::service::service_fn({
         let connection = connection.clone();
         move |request| {
-            handle(
+            Box::pin(handle(
                 request,
                 peer,
                 connection.clone(),
                 router.clone(),
                 limits.body_read_timeout,
-            )
+            ))
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     // The timeouts are this module's (hyper's header timeout would also count idle time).
     builder.header_read_timeout(None).max_buf_size(MAX_BUF);
-    let served = builder.serve_connection(io, service);
-    tokio::pin!(served);
+    let mut served = builder.serve_connection(io, service);
     let mut graceful = false;
     loop {
         tokio::select! {
-            result = served.as_mut() => {
+            result = std::future::poll_fn(|cx| served.poll_without_shutdown(cx)) => {
                 if let Err(error) = result {
                     tracing::debug!(%error, "connection ended with an error");
+                    return;
                 }
-                return;
+                break;
             }
             // Past a timeout, or closed to make room: dropping the connection closes the socket.
             () = connection.close.cancelled() => return,
             () = stopping.cancelled(), if !graceful => {
                 graceful = true;
-                served.as_mut().graceful_shutdown();
+                Pin::new(&mut served).graceful_shutdown();
             }
         }
     }
+    let stream = served.into_parts().io.into_inner().stream;
+    tokio::select! {
+        () = linger(stream) => {}
+        () = connection.close.cancelled() => {}
+    }
+}
+
+/// Closes the sending side, then reads and drops what the client still sends, bounded, before the
+/// socket closes: closing with unread bytes would reset the connection, and the client could lose
+/// the answer it had not read yet.
+async fn linger(mut stream: TcpStream) {
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let mut left = LINGER_BYTES;
+    let mut chunk = [0u8; 16 * 1024];
+    let reading = async {
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) if n >= left => return,
+                Ok(n) => left -= n,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER_TIME, reading).await;
+}
+
+/// The soft limit on open files (Linux), if known.
+fn open_file_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits
+        .lines()
+        .find(|line| line.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 /// One request: the body wrapped (deadline, drain), the router, then the response settled.

@@ -377,3 +377,25 @@ async fn a_long_bulk_list_is_checked_whole_and_duplicates_collapse() {
     .await;
     assert_eq!(field_codes(&body, "event"), vec!["invalid"]);
 }
+
+/// The refusal reaches a client that sends the whole too-big body anyway (the server reads and drops
+/// the rest before it closes, instead of resetting the connection under the answer).
+#[tokio::test]
+async fn a_client_sending_a_too_big_bulk_body_whole_still_reads_the_413() {
+    let server = server().await;
+    let endpoint = server
+        .create_endpoint("https://a.example/", &["post.created"])
+        .await;
+    let ids: Vec<u64> = (1..=100_000).collect();
+    let body = serde_json::to_vec(&json!({"event": ids, "password": "admin"})).unwrap();
+    for _ in 0..10 {
+        let response = server
+            .admin(Method::POST, &bulk_path(&endpoint))
+            .header("Content-Type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("an answer, not a reset");
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+}
