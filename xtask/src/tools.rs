@@ -166,13 +166,17 @@ pub fn ensure_schemathesis() -> Result<PathBuf> {
         "installing schemathesis {SCHEMATHESIS_VERSION} into {} (pip)",
         venv.display()
     ));
-    // Debian's own Python keeps venv (with ensurepip) in a package of its own.
+    // A fresh Debian may lack Python, and its own Python keeps venv (with ensurepip) in a package of
+    // its own; the package lists of a fresh machine are empty until updated.
     if output(command("python3").args(["-c", "import venv, ensurepip"])).is_none() {
-        step("installing python3-venv (apt)");
-        let mut apt = command("apt-get");
-        apt.args(["install", "-y", "-q", "python3-venv"])
-            .env("DEBIAN_FRONTEND", "noninteractive");
-        exec(&mut apt)?;
+        step("installing python3 and python3-venv (apt)");
+        let apt = |args: &[&str]| {
+            let mut apt = command("apt-get");
+            apt.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            exec(&mut apt)
+        };
+        apt(&["update", "-q"])?;
+        apt(&["install", "-y", "-q", "python3", "python3-venv"])?;
     }
     exec(
         command("python3")
