@@ -12,7 +12,8 @@
 //! 5. 120 refused requests with a body on keep-alive connections, each followed by `/health` on the
 //!    same connection: how many of those fail without the first answer saying `Connection: close`.
 //!
-//! `/health` latency is measured on a new connection per probe, every 10 ms. Prints a Markdown table.
+//! `/health` latency is measured on a new connection per probe, every 10 ms, from a thread and runtime
+//! of its own (started before the flood). Prints a Markdown table.
 //! Arguments: the server binary, then optionally a baseline binary.
 
 use std::{
@@ -120,33 +121,51 @@ impl Server {
     }
 }
 
-/// `/health` on a new connection every 10 ms until stopped; each probe's latency (1 s at most).
+/// `/health` on a new connection every 10 ms until stopped; each probe's latency (1 s at most). It
+/// runs on a thread and runtime of its own, so the flood's tasks never delay a probe: what it
+/// measures is the server. [`Prober::start`] returns once a first probe (not counted) has been
+/// answered, so the thread and its runtime are running before the flood starts.
 struct Prober {
     stop: Arc<AtomicBool>,
-    task: tokio::task::JoinHandle<Vec<Duration>>,
+    thread: std::thread::JoinHandle<Vec<Duration>>,
 }
 
 impl Prober {
-    fn start(addr: &str) -> Self {
+    async fn start(addr: &str) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let addr = addr.to_owned();
-        let task = tokio::spawn({
+        let (ready, running) = tokio::sync::oneshot::channel();
+        let thread = std::thread::spawn({
             let stop = stop.clone();
-            async move {
-                let mut latencies = Vec::new();
-                while !stop.load(Ordering::Relaxed) {
-                    latencies.push(probe(&addr).await.unwrap_or(Duration::from_secs(1)));
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-                latencies
+            move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("the prober's runtime");
+                runtime.block_on(async move {
+                    let _ = probe(&addr).await;
+                    let _ = ready.send(());
+                    let mut latencies = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        latencies.push(probe(&addr).await.unwrap_or(Duration::from_secs(1)));
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                    latencies
+                })
             }
         });
-        Self { stop, task }
+        let _ = running.await;
+        Self { stop, thread }
     }
 
     async fn finish(self) -> Latencies {
         self.stop.store(true, Ordering::Relaxed);
-        Latencies(self.task.await.expect("prober"))
+        let thread = self.thread;
+        Latencies(
+            tokio::task::spawn_blocking(move || thread.join().expect("prober"))
+                .await
+                .expect("prober"),
+        )
     }
 }
 
@@ -255,7 +274,7 @@ async fn sign_in_floods(binary: &str, figures: &mut Figures) {
         let server = Server::start(binary, false, None).await;
         let client = reqwest::Client::new();
         let url = server.url("/oauth/token/");
-        let prober = Prober::start(&server.addr);
+        let prober = Prober::start(&server.addr).await;
         let started = Instant::now();
         let statuses = flood(1000, 64, move |i| {
             let (client, url) = (client.clone(), url.clone());
@@ -300,7 +319,7 @@ async fn sink_flood(binary: &str, figures: &mut Figures) {
     let client = reqwest::Client::new();
     let base = server.url("/__mock/sink/");
     let body = axum::body::Bytes::from(vec![b'x'; 1024 * 1024]);
-    let prober = Prober::start(&server.addr);
+    let prober = Prober::start(&server.addr).await;
     let started = Instant::now();
     let statuses = flood(1024, 16, move |i| {
         let (client, url, body) = (
@@ -400,7 +419,7 @@ async fn bulk_resend(binary: &str, figures: &mut Figures) {
         .expect("JSON");
         let body = axum::body::Bytes::from(body);
         let size = body.len();
-        let prober = Prober::start(&server.addr);
+        let prober = Prober::start(&server.addr).await;
         let cpu = server.cpu_seconds();
         let started = Instant::now();
         let (client, bulk) = (client.clone(), bulk.clone());
