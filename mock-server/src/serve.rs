@@ -183,10 +183,14 @@ pub async fn serve(
         let closed = tracker.closed.notified();
         tokio::pin!(closed);
         closed.as_mut().enable();
+        // hyper's graceful shutdown closes a connection that has read nothing, or nothing since
+        // its last answer, but waits for the rest of a head it has begun to read: close every one
+        // that waits for its client, again whenever a request ends.
+        tracker.close_waiting();
         if tracker.len() == 0 {
             break;
         }
-        closed.await;
+        let _ = tokio::time::timeout(limits.tick(), closed).await;
     }
     let _ = sweeper.await;
     Ok(())
@@ -437,6 +441,15 @@ impl Tracker {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Closes the connections without a request in progress (shutting down).
+    fn close_waiting(&self) {
+        for connection in self.lock().values() {
+            if !connection.in_request.load(Ordering::Relaxed) {
+                connection.close.cancel();
+            }
         }
     }
 
