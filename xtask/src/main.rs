@@ -21,7 +21,7 @@ usage: cargo xtask <command>
 
 commands:
   dev     run the app against the mock server (seeded with demo data) and print the URL
-  test    fmt, clippy (native and wasm32), native tests, schemathesis, browser unit tests, the release
+  test    fmt, clippy (native and wasm32), native tests, browser unit tests, schemathesis, the release
           build, the size budget, end-to-end tests
   setup   install the tools the other commands need, skipping what is there
   bench   benchmarks, not part of test: `bench api`, `bench delivery`, `bench abuse [--baseline FILE]`

@@ -76,8 +76,11 @@ pub fn run(args: &[String]) -> Result {
     part("native tests", &mut || {
         exec(&mut cargo(&["test", "--workspace", "--exclude", "e2e"]))
     });
-    part("schemathesis", &mut schemathesis);
     part("browser unit tests", &mut browser_unit_tests);
+    // After the browser unit tests, which build the server binary first (`cargo test --workspace`
+    // builds it with the workspace's features, `cargo build -p mock-server` with its own): this
+    // part's time is schemathesis's.
+    part("schemathesis", &mut schemathesis);
     let built = part("app release build", &mut || {
         exec(command("trunk").args(["build", "--release"]))
     });
