@@ -102,12 +102,6 @@ pub fn run(args: &[String]) -> Result {
                     .ok_or("--dist takes the path of a release dist/")?
                     .into(),
             );
-        } else if arg == "--baseline" {
-            baseline = Some(
-                args.next()
-                    .ok_or("--baseline takes the path of a mock-server binary")?
-                    .into(),
-            );
         } else if all.contains(&arg.as_str()) {
             chosen.push(arg);
         } else {
