@@ -3,13 +3,15 @@
 //! [`App`] provides the session, toasts, clock and [`router`], then the screen the path names (route table
 //! in [`routes`]); screens are in [`pages`], one folder per feature with the logic only it uses, reusable
 //! pieces in [`components`], the API client in [`api`] with its JSON in [`wire`]. Logic that several
-//! features share, with plain tests: [`routes`], [`url`], [`query`], [`paging`], [`time`], [`json_tree`], [`set`].
+//! features share, with plain tests: [`routes`], [`url`], [`query`], [`paging`], [`time`], [`json_tree`], [`set`],
+//! and [`deliveries`] (each event's delivery state from its attempts; the bounded scan that loads them).
 
 pub mod api;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod clock;
 pub mod components;
+pub mod deliveries;
 pub mod focus;
 pub mod json_tree;
 pub mod pages;

@@ -81,6 +81,39 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// `ms` as UTC ISO 8601 with milliseconds ("2024-05-01T10:00:00.250Z"), as JavaScript's `toISOString`.
+pub fn iso8601(ms: EpochMs) -> String {
+    let total = ms.floor() as i64;
+    let (days, in_day) = (total.div_euclid(86_400_000), total.rem_euclid(86_400_000));
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1000 % 60,
+        in_day % 1000
+    )
+}
+
+/// The proleptic Gregorian date of a day since 1970-01-01 (the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// How long ago (or how far ahead) `then` is from `now`, in words: "just now", "42 s ago",
 /// "3 min ago", "5 h ago", "2 days ago", "in 4 min".
 pub fn relative(then: EpochMs, now: EpochMs) -> String {
@@ -199,6 +232,22 @@ mod tests {
             "2021-03-25T10:00:00+1",
         ] {
             assert_eq!(parse_iso8601(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn epoch_milliseconds_write_as_utc_iso_8601_and_read_back() {
+        assert_eq!(iso8601(0.0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(1_566_656_122_000.0), "2019-08-24T14:15:22.000Z");
+        assert_eq!(iso8601(951_782_400_250.0), "2000-02-29T00:00:00.250Z");
+        assert_eq!(iso8601(-1.0), "1969-12-31T23:59:59.999Z");
+        for ms in [
+            0.0,
+            1_709_251_199_999.0,
+            4_102_444_800_000.0,
+            1_616_682_106_575.0,
+        ] {
+            assert_eq!(parse_iso8601(&iso8601(ms)), Some(ms), "{ms}");
         }
     }
 

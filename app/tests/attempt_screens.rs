@@ -336,13 +336,15 @@ async fn without_durations_from_the_server_the_table_has_no_duration_column() {
 /// The detail panel of `attempt`, and the events its resend button asked for.
 fn detail(attempt: Attempt) -> (Mounted, RwSignal<Vec<Option<u64>>>) {
     let resent = RwSignal::new(Vec::new());
+    // The attempt alone, as the first page of the list has it.
+    let tried = app::deliveries::tries_of(&[std::sync::Arc::new(attempt)], true).remove(0);
     let mounted = mount(None, move || {
         view! {
             <AttemptDetail
-                attempt
+                tried
                 take_focus=false
                 on_close=|()| {}
-                on_resend=move |a: Attempt| resent.update(|r| r.push(app::pages::attempts::outcome::event_id(&a)))
+                on_resend=move |a: Attempt| resent.update(|r| r.push(app::deliveries::event_id(&a)))
                 on_open_in_tool=|_: Attempt| {}
             />
         }

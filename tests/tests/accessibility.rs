@@ -182,7 +182,7 @@ async fn the_attempts_with_an_open_attempt_and_the_resend_dialogs_pass_axe() {
             let (api, attempts, dialog) = (ctx.api(), ctx.attempts(), ctx.dialog());
             attempts.open_page(endpoint.id).await;
             let delivered = api.trigger("user.created").await;
-            attempts.toggle_auto_refresh().await;
+            attempts.set_live(true).await;
             attempts.row(delivered.event_id, "Delivered").await;
             api.sink_behavior(
                 "attempts",

@@ -125,7 +125,7 @@ async fn after_an_expire_the_next_delivery_is_signed_with_the_new_secret() {
 
         let event = api.trigger("user.created").await;
         assert!(event.endpoints.contains(&endpoint.id));
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         let row = attempts.row(event.event_id, "Delivered").await;
         attempts.open_row(&row).await;
         attempts.verdict_ok("Matches").await;
@@ -145,7 +145,7 @@ async fn triggered_events_appear_with_auto_refresh_and_open_in_the_panel() {
         endpoint_page(&ctx, "watch").await;
         let attempts = ctx.attempts();
         attempts.empty("No attempts yet").await;
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         let event = ctx.api().trigger("user.updated").await;
         let row = attempts.row(event.event_id, "200 OK").await;
         attempts.open_row(&row).await;
@@ -190,7 +190,7 @@ async fn deactivating_on_the_endpoint_page_shows_its_retries_cancelled() {
             let (_, event) = a_failed_try_with_a_retry_scheduled(&ctx, "cancelled").await;
             let (page, attempts) = (ctx.endpoint_detail(), ctx.attempts());
             // Auto-refresh off again: from here only the page's own reload can change the row.
-            attempts.toggle_auto_refresh().await;
+            attempts.set_live(false).await;
 
             page.action("Deactivate").await;
             page.badge("Inactive").await;
@@ -233,7 +233,7 @@ async fn resend_one_event_then_several_through_the_bulk_route() {
         let (attempts, dialog) = (ctx.attempts(), ctx.dialog());
         let first = api.trigger("user.created").await;
         let second = api.trigger("user.updated").await;
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         attempts.row(first.event_id, "Delivered").await;
         attempts.row(second.event_id, "Delivered").await;
         let sent_before = api.sink_requests("resend").await.len();
@@ -297,7 +297,7 @@ async fn the_signature_tool_checks_a_real_delivery() {
         panel.reveal("admin").await;
         let secret = panel.shown_secret().await;
         let event = ctx.api().trigger("user.created").await;
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         attempts.row(event.event_id, "Delivered").await;
         attempts.open(event.event_id).await;
         attempts.panel_action("Open in the signature tool").await;
@@ -396,7 +396,7 @@ async fn a_failed_try_with_a_retry_scheduled(
         ..SinkBehavior::default()
     };
     ctx.api().sink_behavior(sink, &fail).await;
-    ctx.attempts().toggle_auto_refresh().await;
+    ctx.attempts().set_live(true).await;
     let event = ctx.api().trigger("user.created").await;
     ctx.attempts().row(event.event_id, "Retry scheduled").await;
     (endpoint, event)
@@ -473,7 +473,7 @@ async fn a_refresh_that_leaves_the_open_attempt_unchanged_keeps_its_panel() {
     browser_test("refresh-keeps-panel", |ctx| async move {
         endpoint_page(&ctx, "steady").await;
         let attempts = ctx.attempts();
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         let first = ctx.api().trigger("user.created").await;
         attempts.row(first.event_id, "Delivered").await;
         attempts.open(first.event_id).await;
@@ -496,7 +496,7 @@ async fn a_refresh_keeps_focus_on_the_same_control_of_the_attempts_table() {
     browser_test("refresh-keeps-row-focus", |ctx| async move {
         endpoint_page(&ctx, "rows").await;
         let attempts = ctx.attempts();
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         let first = ctx.api().trigger("user.created").await;
         let row = attempts.row(first.event_id, "Delivered").await;
         let key = row.attr("data-key").await.unwrap().expect("a row key");

@@ -81,10 +81,8 @@ async fn create_reveal_and_resend_with_the_keyboard_only() {
         let secret = panel.value().await;
         assert_eq!(secret.len(), 64, "the secret is shown: {secret}");
 
-        // A delivery to resend: auto-refresh (Space on its switch) brings it in.
+        // A delivery to resend: live updates (on from the start) bring it in.
         let event = api.trigger("user.created").await;
-        ctx.tab_to(Attempts::AUTO_REFRESH, 10).await;
-        ctx.key(Key::Space).await;
         let row = format!("user.created · {}", event.event_id);
         attempts.row_saying(&[&row, "Delivered"]).await;
         ctx.tab_to(Attempts::OPEN, 20).await;

@@ -40,10 +40,10 @@ async fn attempts_of(ctx: &Ctx, sink: &str, n: usize) -> (webhook_api::Endpoint,
     ctx.sign_in_page().sign_in("admin", "admin").await;
     let attempts = ctx.attempts();
     attempts.open_page(endpoint.id).await;
-    attempts.toggle_auto_refresh().await;
+    attempts.set_live(true).await;
     // An attempt is listed once its try is over.
     ctx.pagination().summary(&format!("of {n} attempts")).await;
-    attempts.toggle_auto_refresh().await;
+    attempts.set_live(false).await;
     (endpoint, events)
 }
 
@@ -304,7 +304,7 @@ async fn resend_and_bulk_resend_send_exactly_the_chosen_events() {
         attempts.open(events[1]).await;
         // The new attempt is listed once delivered: auto-refresh brings it (rows are ticked without it,
         // so that none is redrawn under the click).
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         attempts.panel_action("Resend this event").await;
         dialog.titled("Resend this event?").await;
         dialog.confirm_with("admin").await;
@@ -312,14 +312,14 @@ async fn resend_and_bulk_resend_send_exactly_the_chosen_events() {
             .toast(&format!("Resent event {}", events[1]))
             .await;
         ctx.pagination().summary("of 4 attempts").await;
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(false).await;
         let after_one = received_events(&ctx, "resend").await;
         assert_eq!(after_one[..1], [events[1]], "exactly the event chosen");
         assert_eq!(after_one[1..], before);
 
         attempts.tick_event(events[0]).await;
         attempts.tick_event(events[2]).await;
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         attempts.resend_selected("Resend 2 events").await;
         dialog
             .says(&format!("Events {}, {}", events[0], events[2]))
@@ -353,10 +353,10 @@ async fn bulk_resend_says_why_when_ticked_attempts_carry_no_event_id() {
         ctx.sign_in_page().sign_in("admin", "admin").await;
         let attempts = ctx.attempts();
         attempts.open_page(endpoint.id).await;
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         ctx.pagination().summary("of 3 attempts").await;
         attempts.row(events[2], "Delivered").await;
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(false).await;
         let mut ids = Vec::new();
         for &event in &events {
             ids.push(attempt_of_event(&ctx, endpoint.id, event).await);
@@ -380,7 +380,7 @@ async fn bulk_resend_says_why_when_ticked_attempts_carry_no_event_id() {
             .bulk_note("1 of the 3 ticked attempts can be resent; the others carry no event id.")
             .await;
         ctx.assert_accessible("bulk-resend-some").await;
-        attempts.toggle_auto_refresh().await;
+        attempts.set_live(true).await;
         attempts.resend_selected("Resend 1 event").await;
         ctx.dialog().confirm_with("admin").await;
         ctx.shell().toast("Resent 1 event").await;

@@ -8,7 +8,7 @@ use crate::Ctx;
 pub struct Attempts<'a>(pub(super) &'a Ctx);
 
 impl Attempts<'_> {
-    /// The auto-refresh switch.
+    /// The live-updates switch (on when the list opens).
     pub const AUTO_REFRESH: &'static str = ".attempts .toolbar-actions input[role=switch]";
     /// "Refresh".
     pub const REFRESH: &'static str = ".attempts .toolbar-actions button.small:not(.primary)";
@@ -33,9 +33,12 @@ impl Attempts<'_> {
         self.0.shell().heading("Delivery attempts").await;
     }
 
-    /// Flips auto-refresh.
-    pub async fn toggle_auto_refresh(&self) {
-        self.0.click(Self::AUTO_REFRESH).await;
+    /// Turns live updates on or off (they are on when the list opens).
+    pub async fn set_live(&self, on: bool) {
+        let switch = self.0.find(Self::AUTO_REFRESH).await;
+        if switch.is_selected().await.expect("the switch's state") != on {
+            self.0.click(Self::AUTO_REFRESH).await;
+        }
     }
 
     /// Clicks "Refresh".

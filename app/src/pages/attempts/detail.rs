@@ -5,21 +5,21 @@ use webhook_api::Attempt;
 
 use super::{
     SignatureCheck,
-    outcome::{self, classify, event_id},
+    outcome::{self, badge},
     response_body::{self, ResponseBody},
 };
 use crate::{
-    components::{
-        datetime::{Countdown, exact},
-        json_viewer::JsonViewer,
-    },
+    clock::use_now,
+    components::{datetime::exact, json_viewer::JsonViewer},
+    deliveries::{Try, TryKind, event_id},
     pages::endpoints::RevealedSecret,
     time,
 };
 
 #[component]
 pub fn AttemptDetail(
-    attempt: Attempt,
+    /// The attempt, as a try of its event.
+    tried: Try,
     /// Move focus (and the view) to the panel: when the admin opened it, not when a refresh rebuilt it.
     take_focus: bool,
     #[prop(into)] on_close: Callback<()>,
@@ -33,7 +33,16 @@ pub fn AttemptDetail(
     let secret = use_context::<RevealedSecret>()
         .map(|revealed| Signal::derive(move || revealed.get()))
         .unwrap_or_else(|| Signal::stored(None));
-    let outcome = classify(&attempt);
+    let attempt: Attempt = (*tried.attempt).clone();
+    let now = use_now();
+    let for_outcome = tried.clone();
+    let outcome = Memo::new(move |_| for_outcome.outcome(now()));
+    let which = match (tried.number, tried.kind) {
+        (Some(n), TryKind::Resend) => format!("Try {n}, a resend"),
+        (None, TryKind::Resend) => "A resend".to_owned(),
+        (Some(n), _) => format!("Try {n}"),
+        (None, _) => String::new(),
+    };
     let title = format!("Attempt {} · {}", attempt.id, attempt.event.event_type);
     let for_resend = attempt.clone();
     let for_tool = attempt.clone();
@@ -54,11 +63,10 @@ pub fn AttemptDetail(
         <section node_ref=panel class="card attempt-detail" aria-label=title.clone() tabindex="-1">
             <header class="attempt-detail-header">
                 <h3>
-                    <span class=format!("outcome outcome-{}", outcome.as_str())>
-                        <span aria-hidden="true">{outcome.icon()}</span>
-                        " "
-                        {outcome.label()}
-                    </span>
+                    {move || {
+                        let outcome = outcome.get();
+                        badge(outcome.as_str(), outcome.icon(), outcome.label())
+                    }}
                     " "
                     <code>{attempt.event.event_type.clone()}</code>
                     {event.map(|id| view! { <span class="muted">{format!(" · event {id}")}</span> })}
@@ -68,6 +76,7 @@ pub fn AttemptDetail(
                 </button>
             </header>
             <dl class="facts">
+                {(!which.is_empty()).then(|| view! { <dt>"Try"</dt> <dd>{which}</dd> })}
                 <dt>"Response"</dt>
                 <dd>{outcome::response_summary(&attempt)}</dd>
                 <dt>"Sent"</dt>
@@ -77,12 +86,7 @@ pub fn AttemptDetail(
                     <dd>{time::duration(ms)}</dd>
                 })}
                 <dt>"Next retry"</dt>
-                <dd>
-                    {match attempt.next_retry.clone() {
-                        Some(iso) => view! { <Countdown iso /> }.into_any(),
-                        None => view! { <span>"None"</span> }.into_any(),
-                    }}
-                </dd>
+                <dd>{outcome::next_retry(&tried)}</dd>
             </dl>
             <div class="form-actions">
                 <button

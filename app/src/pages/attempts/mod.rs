@@ -4,6 +4,7 @@
 //! response body (`response_body`).
 
 mod detail;
+mod live;
 pub mod outcome;
 mod page;
 mod resend;

@@ -1,76 +1,37 @@
-//! What became of a delivery attempt, in words and as a CSS class; and which event it delivered.
+//! What came back from a delivery attempt, in words; outcome badges. (What an attempt's outcome was, and
+//! its event's state, are derived in [`crate::deliveries`].)
 
+use leptos::prelude::*;
 use webhook_api::{Attempt, DeliveryError};
 
-use crate::json_tree::{self, Json};
+use crate::{
+    components::datetime::Countdown,
+    deliveries::{Retry, Try, TryResult},
+};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// A 2xx came back.
-    Delivered,
-    /// It failed and another try is scheduled (`next_retry`).
-    RetryScheduled,
-    /// It failed and nothing more will be tried.
-    Failed,
-    /// Not sent yet.
-    Pending,
-}
-
-impl Outcome {
-    /// The class suffix and a stable name for tests.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Delivered => "delivered",
-            Self::RetryScheduled => "retry-scheduled",
-            Self::Failed => "failed",
-            Self::Pending => "pending",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Delivered => "Delivered",
-            Self::RetryScheduled => "Retry scheduled",
-            Self::Failed => "Failed",
-            Self::Pending => "Pending",
-        }
-    }
-
-    /// A symbol beside the colour, so the outcome does not rest on colour alone.
-    pub fn icon(self) -> &'static str {
-        match self {
-            Self::Delivered => "✓",
-            Self::RetryScheduled => "↻",
-            Self::Failed => "✕",
-            Self::Pending => "…",
-        }
+/// An outcome or state as a badge: the symbol beside the words, so it does not rest on colour alone.
+/// `name` is the class suffix (`outcome-failed`).
+pub fn badge(name: &'static str, icon: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <span class=format!("outcome outcome-{name}")>
+            <span aria-hidden="true">{icon}</span>
+            " "
+            {label}
+        </span>
     }
 }
 
-pub fn classify(attempt: &Attempt) -> Outcome {
-    let answered = attempt.http_response_code.is_some() || attempt.error.is_some();
-    match attempt.http_response_code {
-        // A 2xx with an error: the status came, the body did not (in time). Not a success.
-        Some(code) if (200..300).contains(&code) && attempt.error.is_none() => Outcome::Delivered,
-        _ if attempt.next_retry.is_some() => Outcome::RetryScheduled,
-        _ if !answered && attempt.sent_at.is_none() => Outcome::Pending,
-        _ => Outcome::Failed,
-    }
-}
-
-/// The id of the event `attempt` delivered, which resend takes: the attempt's `event.id` (an addition of
-/// the contract, which mock-server sends), else the `event_id` of the payload it sent (the platform's
-/// payloads carry it), so that resend works against a server without the addition too.
-pub fn event_id(attempt: &Attempt) -> Option<u64> {
-    attempt.event.id.or_else(|| {
-        match json_tree::parse(&attempt.http_request_body)
-            .ok()?
-            .get("event_id")?
-        {
-            Json::Number(text) => text.parse().ok(),
-            _ => None,
+/// A try's next retry: a countdown while one is due, "retried" once a later try answered it.
+pub fn next_retry(tried: &Try) -> AnyView {
+    match (tried.result, tried.attempt.next_retry.clone()) {
+        (TryResult::Failed(Retry::Made), Some(iso)) => {
+            view! { <time class="muted" datetime=iso>"Retried"</time> }.into_any()
         }
-    })
+        (TryResult::Failed(Retry::Due(_) | Retry::Unseen(_)), Some(iso)) => {
+            view! { <Countdown iso /> }.into_any()
+        }
+        _ => view! { <span class="muted">"—"</span> }.into_any(),
+    }
 }
 
 /// What came back: "200 OK", "Timed out", "200 OK · Timed out" (the body did not come in time),
@@ -163,42 +124,6 @@ mod tests {
     }
 
     #[test]
-    fn a_2xx_is_delivered() {
-        assert_eq!(
-            classify(&attempt(Some(204), None, None)),
-            Outcome::Delivered
-        );
-    }
-
-    #[test]
-    fn a_failure_with_a_next_retry_has_a_retry_scheduled() {
-        let a = attempt(Some(500), Some("2024-01-01T00:00:05Z"), None);
-        assert_eq!(classify(&a), Outcome::RetryScheduled);
-        let timeout = attempt(
-            None,
-            Some("2024-01-01T00:00:05Z"),
-            Some(DeliveryError::Timeout),
-        );
-        assert_eq!(classify(&timeout), Outcome::RetryScheduled);
-    }
-
-    #[test]
-    fn a_failure_without_a_next_retry_has_failed() {
-        assert_eq!(classify(&attempt(Some(302), None, None)), Outcome::Failed);
-        assert_eq!(
-            classify(&attempt(None, None, Some(DeliveryError::ConnectionRefused))),
-            Outcome::Failed
-        );
-    }
-
-    #[test]
-    fn an_attempt_not_yet_sent_is_pending() {
-        let mut a = attempt(None, None, None);
-        a.sent_at = None;
-        assert_eq!(classify(&a), Outcome::Pending);
-    }
-
-    #[test]
     fn the_response_reads_as_code_and_phrase_or_the_error() {
         assert_eq!(
             response_summary(&attempt(Some(503), None, None)),
@@ -217,55 +142,17 @@ mod tests {
         let mut a = attempt(None, Some("2024-01-01T00:00:05Z"), None);
         a.duration_ms = None;
         assert_eq!(response_summary(&a), "No response");
-        assert_eq!(classify(&a), Outcome::RetryScheduled);
-        a.next_retry = None;
-        assert_eq!(response_summary(&a), "No response");
-        assert_eq!(classify(&a), Outcome::Failed);
+        a.sent_at = None;
+        assert_eq!(response_summary(&a), "Not sent yet");
     }
 
     #[test]
-    fn the_event_id_is_the_attempts_own_when_the_server_sends_it() {
-        let mut a = attempt(Some(200), None, None);
-        a.http_request_body = r#"{"event_id": 9, "type": "user.created"}"#.into();
-        assert_eq!(event_id(&a), Some(3));
-    }
-
-    #[test]
-    fn without_it_the_event_id_comes_from_the_payload() {
-        let mut a = attempt(Some(200), None, None);
-        a.event.id = None;
-        a.http_request_body =
-            r#"{"event_id": 1042, "type": "user.created", "created": 1716822000.123456, "data": {}}"#
-                .into();
-        assert_eq!(event_id(&a), Some(1042));
-    }
-
-    #[test]
-    fn a_payload_without_a_whole_event_id_gives_none() {
-        let mut a = attempt(Some(200), None, None);
-        a.event.id = None;
-        for body in [
-            r#"{"type": "vote.created", "data": {}}"#,
-            r#"{"event_id": "12"}"#,
-            r#"{"event_id": 1.5}"#,
-            r#"{"event_id": -3}"#,
-            "not json",
-        ] {
-            a.http_request_body = body.into();
-            assert_eq!(event_id(&a), None, "{body}");
-        }
-    }
-
-    #[test]
-    fn a_2xx_whose_body_did_not_come_in_time_is_not_delivered() {
+    fn a_2xx_whose_body_did_not_come_in_time_says_both() {
         let a = attempt(
             Some(200),
             Some("2024-01-01T00:00:05Z"),
             Some(DeliveryError::Timeout),
         );
-        assert_eq!(classify(&a), Outcome::RetryScheduled);
         assert_eq!(response_summary(&a), "200 OK · Timed out");
-        let last = attempt(Some(204), None, Some(DeliveryError::Other));
-        assert_eq!(classify(&last), Outcome::Failed);
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use webhook_api::{Attempt, BulkResendRequest, ResendRequest, validate::BULK_RESEND_MAX};
 
-use super::outcome::event_id;
+use crate::deliveries::event_id;
 use crate::{
     api,
     components::task::Task,

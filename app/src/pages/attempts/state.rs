@@ -1,23 +1,25 @@
 //! The attempts list's state, apart from its view: the list state in the URL query, the loaded page,
-//! auto-refresh, the attempts ticked for a bulk resend, the open attempt, and the resend asked for.
+//! live updates (on by default, paused while the tab is hidden), the attempts ticked for a bulk resend, the open attempt, and the resend asked for.
 
-use std::time::Duration;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use webhook_api::{Attempt, AttemptSortField, Page};
 
-use super::resend::{BulkSelection, EventsToResend};
+use super::{
+    live::refresh_while_live,
+    resend::{BulkSelection, EventsToResend},
+    table::is_newest_first_page,
+};
 use crate::{
     api,
     components::remote::Remote,
+    deliveries::{self, Try},
     query::ListQuery,
     router::{Location, use_location},
     routes,
     set::SortedSet,
 };
-
-/// How often auto-refresh re-polls.
-pub const AUTO_REFRESH: Duration = Duration::from_secs(5);
 
 #[derive(Clone, Copy)]
 pub struct AttemptsState {
@@ -56,27 +58,16 @@ impl AttemptsState {
             id,
             query,
             data,
-            auto_refresh: RwSignal::new(false),
+            auto_refresh: RwSignal::new(true),
             selected: RwSignal::new(SortedSet::new()),
             open: RwSignal::new(None),
             resend: RwSignal::new(None),
             base: StoredValue::new(base),
             location,
         };
-        this.poll_while_auto_refresh();
+        refresh_while_live(this.auto_refresh, move || this.data.reload());
         this.forget_rows_of_another_page();
         this
-    }
-
-    fn poll_while_auto_refresh(self) {
-        Effect::new(move |_| {
-            if self.auto_refresh.get()
-                && let Ok(handle) =
-                    set_interval_with_handle(move || self.data.reload(), AUTO_REFRESH)
-            {
-                on_cleanup(move || handle.clear());
-            }
-        });
     }
 
     /// A new page or order shows other rows: forget what was ticked and opened.
@@ -113,13 +104,20 @@ impl AttemptsState {
         })
     }
 
-    /// The open attempt as the page has it; a memo, so that a refresh that leaves it unchanged leaves
-    /// its panel alone.
-    pub fn open_attempt(&self) -> Memo<Option<Attempt>> {
-        let (open, data) = (self.open, self.data);
+    /// The open attempt as the page has it, as a try of its event; a memo, so that a refresh that
+    /// leaves it unchanged leaves its panel alone.
+    pub fn open_attempt(&self) -> Memo<Option<Try>> {
+        let (open, data, query) = (self.open, self.data, self.query);
         Memo::new(move |_| {
             let id = open.get()?;
-            data.with_loaded(|page| page?.results.iter().find(|a| a.id == id).cloned())
+            let newest = query.with(is_newest_first_page);
+            data.with_loaded(|page| {
+                let attempts: Vec<Arc<Attempt>> =
+                    page?.results.iter().cloned().map(Arc::new).collect();
+                deliveries::tries_of(&attempts, newest)
+                    .into_iter()
+                    .find(|t| t.attempt.id == id)
+            })
         })
     }
 

@@ -2,15 +2,19 @@
 //! server sends durations: the platform's reference has none); selectable rows for bulk resend; a row
 //! opens its detail.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use webhook_api::{Attempt, AttemptSortField, Ordering};
 
-use super::outcome::{self, classify, event_id};
+use super::outcome::{self, badge};
 use crate::{
+    clock::use_now,
     components::{
-        datetime::{Countdown, RelativeTime},
+        datetime::RelativeTime,
         sort_header::{SortHeader, SortState},
     },
+    deliveries::{self, Try, TryKind},
     query::ListQuery,
     routes,
     set::SortedSet,
@@ -47,6 +51,10 @@ pub fn AttemptTable(
     };
     let ids: Vec<u64> = attempts.iter().map(|a| a.id).collect();
     let durations = attempts.iter().any(|a| a.duration_ms.is_some());
+    // What each attempt became, from the others of its event on the page; a retry on a newer page
+    // cannot be seen from here unless this is the first page, newest first.
+    let attempts: Vec<Arc<Attempt>> = attempts.into_iter().map(Arc::new).collect();
+    let tries = deliveries::tries_of(&attempts, is_newest_first_page(&query));
     let page_ids = StoredValue::new(ids);
     let all_selected = move || {
         page_ids.with_value(|ids| {
@@ -94,9 +102,9 @@ pub fn AttemptTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {attempts
+                    {tries
                         .into_iter()
-                        .map(|attempt| view! { <AttemptRow attempt durations selected open /> })
+                        .map(|tried| view! { <AttemptRow tried durations selected open /> })
                         .collect_view()}
                 </tbody>
             </table>
@@ -104,18 +112,26 @@ pub fn AttemptTable(
     }
 }
 
+/// The first page in the server's default order: nothing newer exists beyond it.
+pub fn is_newest_first_page(query: &ListQuery<AttemptSortField>) -> bool {
+    query.offset == 0 && query.effective_ordering(DEFAULT_ORDERING) == DEFAULT_ORDERING
+}
+
 #[component]
 fn AttemptRow(
-    attempt: Attempt,
+    tried: Try,
     /// Whether the table has the duration column.
     durations: bool,
     selected: RwSignal<SortedSet<u64>>,
     open: RwSignal<Option<u64>>,
 ) -> impl IntoView {
+    let attempt = Arc::clone(&tried.attempt);
     let id = attempt.id;
-    let outcome = classify(&attempt);
+    let now = use_now();
+    let for_outcome = tried.clone();
+    let outcome = Memo::new(move |_| for_outcome.outcome(now()));
     let is_open = move || open.get() == Some(id);
-    let event_label = match event_id(&attempt) {
+    let event_label = match deliveries::event_id(&attempt) {
         Some(event) => format!("{} · {event}", attempt.event.event_type),
         None => attempt.event.event_type.clone(),
     };
@@ -124,7 +140,7 @@ fn AttemptRow(
             data-attempt-id=id.to_string()
             data-key=id.to_string()
             class=("selected", is_open)
-            class=format!("outcome-row-{}", outcome.as_str())
+            class=move || format!("outcome-row-{}", outcome.get().as_str())
         >
             <td class="col-select">
                 <input
@@ -144,11 +160,11 @@ fn AttemptRow(
                 />
             </td>
             <td class="col-outcome" data-label="Outcome">
-                <span class=format!("outcome outcome-{}", outcome.as_str())>
-                    <span aria-hidden="true">{outcome.icon()}</span>
-                    " "
-                    {outcome.label()}
-                </span>
+                {move || {
+                    let outcome = outcome.get();
+                    badge(outcome.as_str(), outcome.icon(), outcome.label())
+                }}
+                {(tried.kind == TryKind::Resend).then(|| view! { " " <span class="tag">"resend"</span> })}
             </td>
             <td class="col-response" data-label="Response">{outcome::response_summary(&attempt)}</td>
             <td class="col-event" data-label="Event">
@@ -171,10 +187,7 @@ fn AttemptRow(
                 }}
             </td>
             <td class="col-retry" data-label="Next retry">
-                {match attempt.next_retry.clone() {
-                    Some(iso) => view! { <Countdown iso /> }.into_any(),
-                    None => view! { <span class="muted">"—"</span> }.into_any(),
-                }}
+                {outcome::next_retry(&tried)}
             </td>
             {durations.then(|| view! {
                 <td class="col-duration" data-label="Duration">

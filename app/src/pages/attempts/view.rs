@@ -7,7 +7,7 @@ use webhook_api::{Attempt, AttemptSortField, Page};
 
 use super::{
     AttemptDetail, AttemptTable, ResendDialog,
-    outcome::event_id,
+    live::LiveSwitch,
     resend::{BulkSelection, EventsToResend},
     state::AttemptsState,
 };
@@ -17,6 +17,7 @@ use crate::{
         remote::loaded,
         skeleton::TableSkeleton,
     },
+    deliveries::event_id,
     focus,
     pages::signature_tool::SignatureToolInput,
     paging::PageInfo,
@@ -85,11 +86,7 @@ fn AttemptsToolbar(list: AttemptsState, bulk: Memo<BulkSelection>) -> impl IntoV
     let query = list.query;
     view! {
         <div class="toolbar-actions">
-            <label class="switch">
-                <input type="checkbox" role="switch" bind:checked=list.auto_refresh />
-                <span class="switch-track" aria-hidden="true"></span>
-                <span class="switch-label">"Auto-refresh every 5 s"</span>
-            </label>
+            <LiveSwitch live=list.auto_refresh />
             <button type="button" class="button small" on:click=move |_| list.data.reload()>
                 "Refresh"
             </button>
@@ -121,12 +118,13 @@ fn OpenAttempt(list: AttemptsState, section: NodeRef<html::Section>) -> impl Int
     // The attempt whose panel is on screen.
     let panel_of = StoredValue::new(None::<u64>);
     move || {
-        let Some(attempt) = open_attempt.get() else {
+        let Some(tried) = open_attempt.get() else {
             panel_of.set_value(None);
             return None;
         };
-        let opened = panel_of.get_value() != Some(attempt.id);
-        panel_of.set_value(Some(attempt.id));
+        let id = tried.attempt.id;
+        let opened = panel_of.get_value() != Some(id);
+        panel_of.set_value(Some(id));
         let panel = move || {
             section
                 .get_untracked()?
@@ -143,7 +141,7 @@ fn OpenAttempt(list: AttemptsState, section: NodeRef<html::Section>) -> impl Int
         }
         Some(view! {
             <AttemptDetail
-                attempt
+                tried
                 take_focus=opened
                 on_close=Callback::new(move |()| list.open.set(None))
                 on_resend=Callback::new(move |a: Attempt| {
