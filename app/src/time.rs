@@ -95,6 +95,22 @@ pub fn iso8601(ms: EpochMs) -> String {
     )
 }
 
+/// `ms` as the value of an `<input type="datetime-local">` in the browser's time zone
+/// ("2024-05-01T14:00").
+pub fn local_input(ms: EpochMs) -> String {
+    let offset_ms = js_sys::Date::new(&ms.into()).get_timezone_offset() * 60_000.0;
+    iso8601(ms - offset_ms)[..16].to_owned()
+}
+
+/// An `<input type="datetime-local">` value (the browser's time zone) as epoch ms; `None` when empty.
+pub fn parse_local_input(text: &str) -> Option<EpochMs> {
+    let utc = parse_iso8601(&format!("{}:00Z", text.get(..16)?))?;
+    // The offset at that local time: near enough at the instant it names (a DST change moves it by the
+    // change, once, for an hour a year).
+    let offset_ms = js_sys::Date::new(&utc.into()).get_timezone_offset() * 60_000.0;
+    Some(utc + offset_ms)
+}
+
 /// The proleptic Gregorian date of a day since 1970-01-01 (the inverse of [`days_from_civil`]).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;

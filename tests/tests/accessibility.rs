@@ -139,7 +139,7 @@ async fn the_endpoint_detail_and_the_signing_secret_dialogs_pass_axe() {
     browser_test("axe-detail", |ctx| async move {
         let endpoint = on_an_endpoint_page(&ctx, "detail").await;
         let (page, panel, dialog) = (ctx.endpoint_detail(), ctx.secret_panel(), ctx.dialog());
-        ctx.attempts().empty("No attempts yet").await;
+        ctx.deliveries().empty("No deliveries in this window").await;
         ctx.assert_accessible("detail").await;
 
         page.action("Deactivate").await;

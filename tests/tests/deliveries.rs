@@ -24,6 +24,15 @@ async fn endpoint_page(ctx: &Ctx, sink: &str) -> webhook_api::Endpoint {
     endpoint
 }
 
+/// As [`endpoint_page`], then the flat list of its attempts, one click away.
+async fn attempts_page(ctx: &Ctx, sink: &str) -> webhook_api::Endpoint {
+    let endpoint = endpoint_page(ctx, sink).await;
+    ctx.deliveries().all_attempts().await;
+    ctx.wait_for_path(&format!("/endpoints/{}/attempts", endpoint.id))
+        .await;
+    endpoint
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_endpoint_page_shows_its_fields_subscriptions_and_actions() {
     browser_test("endpoint-detail", |ctx| async move {
@@ -100,7 +109,7 @@ async fn leaving_the_page_hides_the_secret() {
 async fn after_an_expire_the_next_delivery_is_signed_with_the_new_secret() {
     browser_test("expire-secret", |ctx| async move {
         let api = ctx.api();
-        let endpoint = endpoint_page(&ctx, "expire").await;
+        let endpoint = attempts_page(&ctx, "expire").await;
         let old = api
             .post(
                 &format!("/api/v2/webhook/endpoint/{}/secret/reveal/", endpoint.id),
@@ -142,7 +151,7 @@ async fn after_an_expire_the_next_delivery_is_signed_with_the_new_secret() {
 #[tokio::test(flavor = "multi_thread")]
 async fn triggered_events_appear_with_auto_refresh_and_open_in_the_panel() {
     browser_test("auto-refresh", |ctx| async move {
-        endpoint_page(&ctx, "watch").await;
+        attempts_page(&ctx, "watch").await;
         let attempts = ctx.attempts();
         attempts.empty("No attempts yet").await;
         attempts.set_live(true).await;
@@ -187,14 +196,21 @@ async fn deactivating_on_the_endpoint_page_shows_its_retries_cancelled() {
         "deactivate-cancels-retries",
         |config| config.retry_schedule = RetrySchedule(vec![Duration::from_secs(300)]),
         |ctx| async move {
-            let (_, event) = a_failed_try_with_a_retry_scheduled(&ctx, "cancelled").await;
-            let (page, attempts) = (ctx.endpoint_detail(), ctx.attempts());
-            // Auto-refresh off again: from here only the page's own reload can change the row.
-            attempts.set_live(false).await;
+            endpoint_page(&ctx, "cancelled").await;
+            let fail = SinkBehavior {
+                status: 503,
+                ..SinkBehavior::default()
+            };
+            ctx.api().sink_behavior("cancelled", &fail).await;
+            let event = ctx.api().trigger("user.created").await;
+            let (page, deliveries) = (ctx.endpoint_detail(), ctx.deliveries());
+            deliveries.event(event.event_id, &["Retry scheduled"]).await;
+            // Live updates off: from here only the page's own reload can change the row.
+            deliveries.set_live(false).await;
 
             page.action("Deactivate").await;
             page.badge("Inactive").await;
-            let row = attempts.row(event.event_id, "Failed").await;
+            let row = deliveries.event(event.event_id, &["Failed"]).await;
             let text = row.text().await.unwrap();
             assert!(!text.contains("Retry scheduled"), "{text}");
         },
@@ -229,7 +245,7 @@ async fn expiring_the_secret_shows_the_endpoints_new_updated_time() {
 async fn resend_one_event_then_several_through_the_bulk_route() {
     browser_test("resend", |ctx| async move {
         let api = ctx.api();
-        let endpoint = endpoint_page(&ctx, "resend").await;
+        let endpoint = attempts_page(&ctx, "resend").await;
         let (attempts, dialog) = (ctx.attempts(), ctx.dialog());
         let first = api.trigger("user.created").await;
         let second = api.trigger("user.updated").await;
@@ -292,7 +308,7 @@ async fn the_catalog_groups_every_type_with_its_subscribers_and_an_example() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_signature_tool_checks_a_real_delivery() {
     browser_test("signature-tool", |ctx| async move {
-        endpoint_page(&ctx, "tool").await;
+        attempts_page(&ctx, "tool").await;
         let (panel, attempts, tool) = (ctx.secret_panel(), ctx.attempts(), ctx.signature_tool());
         panel.reveal("admin").await;
         let secret = panel.shown_secret().await;
@@ -384,13 +400,13 @@ async fn after_five_wrong_passwords_the_dialog_says_when_to_try_again() {
     .await;
 }
 
-/// On the page of an endpoint whose sink answers 503, auto-refresh on: an event, and its failed first
-/// try in the table with a retry scheduled (the test's retry schedule says when).
+/// On the attempts page of an endpoint whose sink answers 503, live updates on: an event, and its failed
+/// first try in the table with a retry scheduled (the test's retry schedule says when).
 async fn a_failed_try_with_a_retry_scheduled(
     ctx: &Ctx,
     sink: &str,
 ) -> (webhook_api::Endpoint, webhook_api::MockEventCreated) {
-    let endpoint = endpoint_page(ctx, sink).await;
+    let endpoint = attempts_page(ctx, sink).await;
     let fail = SinkBehavior {
         status: 503,
         ..SinkBehavior::default()
@@ -471,7 +487,7 @@ async fn focus_inside_a_changed_attempt_stays_on_the_same_control() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refresh_that_leaves_the_open_attempt_unchanged_keeps_its_panel() {
     browser_test("refresh-keeps-panel", |ctx| async move {
-        endpoint_page(&ctx, "steady").await;
+        attempts_page(&ctx, "steady").await;
         let attempts = ctx.attempts();
         attempts.set_live(true).await;
         let first = ctx.api().trigger("user.created").await;
@@ -494,7 +510,7 @@ async fn a_refresh_that_leaves_the_open_attempt_unchanged_keeps_its_panel() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refresh_keeps_focus_on_the_same_control_of_the_attempts_table() {
     browser_test("refresh-keeps-row-focus", |ctx| async move {
-        endpoint_page(&ctx, "rows").await;
+        attempts_page(&ctx, "rows").await;
         let attempts = ctx.attempts();
         attempts.set_live(true).await;
         let first = ctx.api().trigger("user.created").await;

@@ -3,7 +3,10 @@
 
 use e2e::{
     browser_test,
-    pages::{Attempts, Dialog, EndpointFormPage, EndpointListPage, SecretPanel, Shell, SignInPage},
+    pages::{
+        Attempts, Deliveries, Dialog, EndpointFormPage, EndpointListPage, SecretPanel, Shell,
+        SignInPage,
+    },
 };
 use fantoccini::key::Key;
 
@@ -13,7 +16,7 @@ async fn create_reveal_and_resend_with_the_keyboard_only() {
         let api = ctx.api();
         api.reset(false).await;
         let target = api.sink_url("keyboard");
-        let (form, panel, attempts) = (ctx.endpoint_form(), ctx.secret_panel(), ctx.attempts());
+        let (form, panel, deliveries) = (ctx.endpoint_form(), ctx.secret_panel(), ctx.deliveries());
         ctx.sign_in_page().open().await;
 
         // Sign in. The first stop is the skip link, then the brand, the sign-in method, the username.
@@ -81,11 +84,13 @@ async fn create_reveal_and_resend_with_the_keyboard_only() {
         let secret = panel.value().await;
         assert_eq!(secret.len(), 64, "the secret is shown: {secret}");
 
-        // A delivery to resend: live updates (on from the start) bring it in.
+        // A delivery to resend: live updates (on from the start) bring its event in; Enter opens its
+        // tries, and the try's button its panel.
         let event = api.trigger("user.created").await;
-        let row = format!("user.created · {}", event.event_id);
-        attempts.row_saying(&[&row, "Delivered"]).await;
-        ctx.tab_to(Attempts::OPEN, 20).await;
+        deliveries.event(event.event_id, &["Delivered"]).await;
+        ctx.tab_to(Deliveries::TOGGLE, 30).await;
+        ctx.key(Key::Enter).await;
+        ctx.tab_to(Deliveries::TRY_OPEN, 5).await;
         ctx.key(Key::Enter).await;
         ctx.wait_for_focus(Attempts::PANEL).await;
         assert_eq!(
@@ -110,7 +115,9 @@ async fn create_reveal_and_resend_with_the_keyboard_only() {
             .await;
         ctx.dialog().closed().await;
         ctx.assert_visible_focus_on(Attempts::RESEND).await;
-        attempts.summary("of 2 attempts").await;
+        deliveries
+            .event(event.event_id, &["2 tries", "resent"])
+            .await;
         assert_eq!(api.sink_requests("keyboard").await.len(), 2);
         ctx.screenshot("resent").await;
     })

@@ -12,7 +12,7 @@ use crate::{
 
 /// Which event an attempt delivered: its id, or (when neither the attempt nor its payload names it)
 /// its payload's bytes, which every attempt of one event sends unchanged (contract §6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EventKey {
     Id(u64),
     /// A hash of the payload (FNV-1a).

@@ -351,25 +351,45 @@ pub fn is_success(attempt: &Attempt) -> bool {
     matches!(attempt.http_response_code, Some(200..=299)) && attempt.error.is_none()
 }
 
-/// The loaded attempts as one row per event, the event with the newest try first.
+/// The loaded attempts as one row per event, in the order of each event's first attempt in `loaded`:
+/// for a scan, newest first, that is the event with the newest try first.
 pub fn by_event(loaded: &[LoadedAttempt], coverage: Coverage) -> Vec<EventDeliveries> {
-    let mut order: Vec<&LoadedAttempt> = loaded.iter().collect();
-    order.sort_unstable_by(|a, b| {
-        a.key
-            .cmp(&b.key)
-            .then(a.created.total_cmp(&b.created))
-            .then(a.attempt.id.cmp(&b.attempt.id))
-    });
-    let mut events: Vec<EventDeliveries> = order
-        .chunk_by(|a, b| a.key == b.key)
-        .map(|tries| EventDeliveries::new(tries, coverage))
-        .collect();
-    events.sort_unstable_by(|a, b| {
-        b.latest_at
-            .total_cmp(&a.latest_at)
-            .then(b.latest().attempt.id.cmp(&a.latest().attempt.id))
-    });
-    events
+    // Where each event's tries are, by key (kept sorted, for a binary search).
+    let mut index: Vec<(EventKey, usize)> = Vec::new();
+    let mut groups: Vec<Vec<&LoadedAttempt>> = Vec::new();
+    for attempt in loaded {
+        match index.binary_search_by(|(key, _)| key.cmp(&attempt.key)) {
+            Ok(at) => groups[index[at].1].push(attempt),
+            Err(at) => {
+                index.insert(at, (attempt.key, groups.len()));
+                groups.push(vec![attempt]);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|mut tries| {
+            oldest_first(&mut tries);
+            EventDeliveries::new(&tries, coverage)
+        })
+        .collect()
+}
+
+/// Orders an event's tries oldest first (by `created_at`, then id). The list comes newest first, so
+/// reversed it is (nearly) in order already, and an insertion sort is linear; and it keeps the sort
+/// routines of the standard library out of the .wasm (size budget).
+fn oldest_first(tries: &mut [&LoadedAttempt]) {
+    tries.reverse();
+    let later = |a: &LoadedAttempt, b: &LoadedAttempt| {
+        a.created > b.created || (a.created == b.created && a.attempt.id > b.attempt.id)
+    };
+    for i in 1..tries.len() {
+        let mut j = i;
+        while j > 0 && later(tries[j - 1], tries[j]) {
+            tries.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// Each of `attempts` (a page of the flat list) as a try of its event, in the same order; `later_loaded`

@@ -4,6 +4,7 @@
 //! see (`summary("1–20 of 25 endpoints")`); tests never write a selector of their own.
 
 mod attempts;
+mod deliveries;
 mod dialog;
 mod endpoint_detail;
 mod endpoint_form;
@@ -16,6 +17,7 @@ mod sign_in;
 mod signature_tool;
 
 pub use attempts::Attempts;
+pub use deliveries::Deliveries;
 pub use dialog::Dialog;
 pub use endpoint_detail::EndpointDetailPage;
 pub use endpoint_form::EndpointFormPage;
@@ -53,6 +55,11 @@ impl Ctx {
     /// `/endpoints/new` and `/endpoints/:id/edit`.
     pub fn endpoint_form(&self) -> EndpointFormPage<'_> {
         EndpointFormPage(self)
+    }
+
+    /// The endpoint page's deliveries by event.
+    pub fn deliveries(&self) -> Deliveries<'_> {
+        Deliveries(self)
     }
 
     /// `/endpoints/:id`.

@@ -1,4 +1,5 @@
-//! `/endpoints/:id/attempts`: the attempts on their own page, with the signing secret for the check.
+//! `/endpoints/:id/attempts`: the flat list of attempts on its own page (the endpoint page shows them
+//! by event), with the signing secret for the check; the not-found screen when the endpoint does not exist.
 
 use leptos::prelude::*;
 
@@ -9,7 +10,10 @@ use crate::{
         remote::{Remote, loaded},
         skeleton::BlockSkeleton,
     },
-    pages::endpoints::{SigningSecretPanel, provide_revealed_secret},
+    pages::{
+        endpoints::{SigningSecretPanel, provide_revealed_secret},
+        not_found::NotFound,
+    },
     routes,
 };
 
@@ -17,7 +21,13 @@ use crate::{
 pub fn AttemptsPage(id: u64) -> impl IntoView {
     provide_revealed_secret();
     let endpoint = Remote::new(move |client| async move { api::endpoint(&client, id).await });
-    view! {
+    let missing =
+        Memo::new(move |_| matches!(endpoint.get(), Some(Err(error)) if error.is_not_found()));
+    move || {
+        if missing.get() {
+            return view! { <NotFound what="endpoint" /> }.into_any();
+        }
+        view! {
         <section class="page attempts-page">
             {loaded(
                 endpoint,
@@ -36,9 +46,12 @@ pub fn AttemptsPage(id: u64) -> impl IntoView {
             )}
             <header class="page-header">
                 <h1 id="attempts-page-title">"Delivery attempts"</h1>
+                <a class="button small" href=routes::endpoint(id)>"By event"</a>
             </header>
             <SigningSecretPanel id />
             <AttemptsView id base=routes::attempts(id) />
         </section>
+        }
+        .into_any()
     }
 }

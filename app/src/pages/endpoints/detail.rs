@@ -1,5 +1,5 @@
 //! `/endpoints/:id`: the endpoint's fields, its subscriptions, actions (edit, activate or deactivate,
-//! delete), the signing secret and the attempts.
+//! delete), the signing secret and the deliveries by event; the not-found screen when it does not exist.
 
 use leptos::prelude::*;
 use webhook_api::{Endpoint, EndpointPatch};
@@ -14,7 +14,7 @@ use crate::{
         skeleton::BlockSkeleton,
         toast::use_toasts,
     },
-    pages::attempts::AttemptsView,
+    pages::{attempts::EventsView, not_found::NotFound},
     router::use_location,
     routes,
     session::use_session,
@@ -26,32 +26,48 @@ pub fn EndpointDetail(id: u64) -> impl IntoView {
     provide_revealed_secret();
     let endpoint = Remote::new(move |client| async move { api::endpoint(&client, id).await });
     // Bumped after the endpoint changed here: deactivating it cancels its scheduled retries, which the
-    // attempts below show.
+    // deliveries below show.
     let endpoint_changes = RwSignal::new(0_u32);
-    view! {
-        <section class="page endpoint-detail" aria-labelledby="endpoint-title">
-            <nav class="breadcrumb" aria-label="Breadcrumb">
-                <a href=routes::endpoints()>"Endpoints"</a>
-            </nav>
-            {loaded(
-                endpoint,
-                "Could not load the endpoint",
-                || view! { <BlockSkeleton lines=8 /> }.into_any(),
-                move |loaded| {
-                    view! {
-                        <EndpointSummary
-                            endpoint=loaded
-                            on_changed=Callback::new(move |()| {
-                                endpoint.reload();
-                                endpoint_changes.update(|n| *n += 1);
-                            })
-                        />
-                    }
-                    .into_any()
-                },
-            )}
-            <AttemptsView id base=routes::endpoint(id) reload_on=endpoint_changes />
-        </section>
+    // A 404 for the endpoint or its attempts: it does not exist, or was deleted (elsewhere, since).
+    let gone = RwSignal::new(false);
+    let missing = Memo::new(move |_| {
+        gone.get() || matches!(endpoint.get(), Some(Err(error)) if error.is_not_found())
+    });
+    move || {
+        if missing.get() {
+            return view! { <NotFound what="endpoint" /> }.into_any();
+        }
+        view! {
+            <section class="page endpoint-detail" aria-labelledby="endpoint-title">
+                <nav class="breadcrumb" aria-label="Breadcrumb">
+                    <a href=routes::endpoints()>"Endpoints"</a>
+                </nav>
+                {loaded(
+                    endpoint,
+                    "Could not load the endpoint",
+                    || view! { <BlockSkeleton lines=8 /> }.into_any(),
+                    move |loaded| {
+                        view! {
+                            <EndpointSummary
+                                endpoint=loaded
+                                on_changed=Callback::new(move |()| {
+                                    endpoint.reload();
+                                    endpoint_changes.update(|n| *n += 1);
+                                })
+                            />
+                        }
+                        .into_any()
+                    },
+                )}
+                <EventsView
+                    id
+                    base=routes::endpoint(id)
+                    reload_on=endpoint_changes
+                    on_missing=Callback::new(move |()| gone.set(true))
+                />
+            </section>
+        }
+        .into_any()
     }
 }
 
