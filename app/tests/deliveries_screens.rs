@@ -8,6 +8,7 @@ mod support;
 use app::{
     api::{self, Client},
     pages::attempts::EventsView,
+    query::ListQuery,
     router::Location,
 };
 use leptos::prelude::*;
@@ -51,6 +52,17 @@ async fn endpoint_with_one_event() -> (u64, u64) {
         .await
         .unwrap();
     let body: serde_json::Value = serde_json::from_str(&created.text().await.unwrap()).unwrap();
+    // The attempt is listed once its try is over: ask until it is (each ask is a round trip).
+    let mut asked = 0;
+    while api::attempts(&admin, endpoint.id, &ListQuery::default())
+        .await
+        .unwrap()
+        .count
+        == 0
+    {
+        asked += 1;
+        assert!(asked < 500, "the delivery is listed");
+    }
     (endpoint.id, body["event_id"].as_u64().unwrap())
 }
 
