@@ -6,7 +6,8 @@
 //! back/forward shows another page (the unsaved-changes guard), and [`Location::leave`] goes on once
 //! the admin agreed.
 //! A new screen that replaced the focused element gives focus to `<main>`, where keyboard and
-//! screen-reader users carry on. It replaces leptos_router, whose generic route tree was one of
+//! screen-reader users carry on (moved there before the old screen goes, see
+//! `focus_main_before_leaving`). It replaces leptos_router, whose generic route tree was one of
 //! the largest parts of the .wasm; route matching itself is plain Rust in [`crate::routes`], and
 //! URL text is read and written by [`crate::url`].
 
@@ -166,6 +167,9 @@ impl Location {
         }
         let new_page = self.path.with_untracked(|p| *p != path);
         let had_focus = !focus::is_lost();
+        if new_page {
+            focus_main_before_leaving();
+        }
         self.search.set(search);
         self.path.set(path);
         if new_page {
@@ -183,6 +187,9 @@ impl Location {
         self.index.set_value(history_index().unwrap_or(0));
         let new_page = self.path.with_untracked(|p| *p != path);
         let had_focus = !focus::is_lost();
+        if new_page {
+            focus_main_before_leaving();
+        }
         self.search
             .set(search.strip_prefix('?').unwrap_or(&search).to_owned());
         self.path.set(path);
@@ -196,6 +203,27 @@ impl Location {
 fn history_index() -> Option<i32> {
     let state = window().history().ok()?.state().ok()?;
     state.as_f64().map(|i| i as i32)
+}
+
+/// Focus inside the screen about to go moves to `<main>` first. Removing the focused element makes the
+/// browser update style and layout on the spot (to move focus elsewhere) while the old screen is half
+/// taken down and the new one half built: on a slow phone that forced layout was a good part of the
+/// time from a click to the next screen.
+fn focus_main_before_leaving() {
+    let Some(main) = document().get_element_by_id("main") else {
+        return;
+    };
+    if let Some(active) = document().active_element()
+        && active != main
+        && main.contains(Some(&active))
+    {
+        // Without scrolling, which would need a layout too (the new screen starts at the top anyway).
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = main
+            .unchecked_into::<web_sys::HtmlElement>()
+            .focus_with_options(&options);
+    }
 }
 
 /// After the new screen rendered, focus `<main>` if the element that had focus went with the old one.

@@ -88,6 +88,15 @@ pub fn events() -> String {
     "/events".to_owned()
 }
 
+/// The event catalog filtered by `filter` (the catalog's filter box; empty for none).
+pub fn events_with(filter: &str) -> String {
+    if filter.is_empty() {
+        events()
+    } else {
+        format!("/events{}", encode_query(&[("search", filter.to_owned())]))
+    }
+}
+
 /// The signature tool.
 pub fn signature_tool() -> String {
     "/tools/signature".to_owned()
@@ -155,6 +164,16 @@ mod tests {
         );
         assert_eq!(sign_in(Some("/")), "/sign-in");
         assert_eq!(sign_in(None), "/sign-in");
+    }
+
+    #[test]
+    fn the_catalogs_filter_is_in_its_query() {
+        assert_eq!(events_with(""), "/events");
+        assert_eq!(events_with("prize"), "/events?search=prize");
+        assert_eq!(
+            events_with("comment created"),
+            "/events?search=comment%20created"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod axe;
 mod ctx;
 mod harness;
 pub mod keyboard;
+pub mod layout;
 pub mod pages;
 pub mod reference;
 

@@ -279,3 +279,73 @@ async fn the_axe_check_finds_a_serious_violation_put_on_the_page() {
     })
     .await;
 }
+
+/// Fails with every text under 12 px on the screen `screen`.
+async fn assert_legible(ctx: &Ctx, screen: &str) {
+    let small = ctx.text_under_12_px().await;
+    ctx.screenshot(&format!("phone-{screen}")).await;
+    assert!(
+        small.is_empty(),
+        "{screen}: text under 12 px on a phone:\n{}",
+        small.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_text_on_a_phone_is_at_least_12_px() {
+    browser_test("legible-phone", |ctx| async move {
+        ctx.phone_width().await;
+        ctx.sign_in_page().open().await;
+        assert_legible(&ctx, "sign-in").await;
+
+        let endpoint = on_an_endpoint_page(&ctx, "legible").await;
+        let (api, attempts) = (ctx.api(), ctx.attempts());
+        let event = api.trigger("user.created").await;
+        attempts.toggle_auto_refresh().await;
+        attempts.row(event.event_id, "Delivered").await;
+        attempts.open(event.event_id).await;
+        attempts.body_key("\"event_id\"").await;
+        ctx.secret_panel().reveal("admin").await;
+        ctx.dialog().closed().await;
+        attempts.verdict().await;
+        assert_legible(&ctx, "endpoint").await;
+
+        ctx.endpoint_list().open("").await;
+        ctx.endpoint_list().first_target(&endpoint.target).await;
+        assert_legible(&ctx, "endpoints").await;
+
+        let catalog = ctx.event_catalog();
+        ctx.shell().go_to("Events").await;
+        catalog.has_subscriber("user.created").await;
+        catalog.open_example("user.created", "\"event_id\"").await;
+        assert_legible(&ctx, "events").await;
+
+        let tool = ctx.signature_tool();
+        ctx.shell().go_to("Signature tool").await;
+        tool.type_body(r#"{"event_id": 1}"#).await;
+        tool.type_header(&format!("t=1700000000,v0={}", "0f".repeat(32)))
+            .await;
+        tool.type_secret("a secret").await;
+        tool.does_not_match("does not match").await;
+        assert_legible(&ctx, "signature-tool").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_legibility_check_finds_small_text_put_on_the_page() {
+    browser_test("legible-finds", |ctx| async move {
+        ctx.goto("/no/such/page").await;
+        ctx.shell().heading("Page not found").await;
+        assert_eq!(ctx.text_under_12_px().await, Vec::<String>::new());
+        ctx.eval(
+            "const p = document.createElement('p');\
+             p.textContent = 'fine print'; p.style.fontSize = '11px';\
+             document.querySelector('main').append(p);",
+        )
+        .await;
+        let small = ctx.text_under_12_px().await;
+        assert_eq!(small, ["11 px: p \"fine print\""]);
+    })
+    .await;
+}

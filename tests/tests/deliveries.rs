@@ -51,6 +51,43 @@ async fn the_endpoint_page_shows_its_fields_subscriptions_and_actions() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn nothing_on_the_endpoint_page_moves_when_its_deliveries_load() {
+    browser_test("endpoint-layout", |ctx| async move {
+        let endpoint = endpoint_page(&ctx, "layout").await;
+        let (page, attempts) = (ctx.endpoint_detail(), ctx.attempts());
+        let event = ctx.api().trigger("user.created").await;
+        attempts.toggle_auto_refresh().await;
+        attempts.row(event.event_id, "Delivered").await;
+        ctx.record_layout_shifts().await;
+        // As it comes (the endpoint's answer first, as a rule), then with the deliveries drawn before
+        // the endpoint's answer is let through; on a phone and on a desktop.
+        for deliveries_first in [false, true] {
+            if deliveries_first {
+                page.hold_the_endpoint_until_its_deliveries_show(endpoint.id)
+                    .await;
+            }
+            for phone in [true, false] {
+                if phone {
+                    ctx.phone_width().await;
+                } else {
+                    ctx.desktop_width().await;
+                }
+                page.open(endpoint.id).await;
+                page.shown(&endpoint.target).await;
+                attempts.row(event.event_id, "Delivered").await;
+                let shifts = ctx.layout_shifts().await;
+                assert!(
+                    shifts.is_empty(),
+                    "the page moved (phone: {phone}, deliveries first: {deliveries_first}): {shifts:#?}"
+                );
+            }
+        }
+        ctx.screenshot("desktop").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn revealing_takes_the_password_shows_the_secret_masked_copies_it_and_hides_it_again() {
     browser_test("reveal-secret", |ctx| async move {
         let endpoint = endpoint_page(&ctx, "reveal").await;
@@ -294,13 +331,39 @@ async fn the_catalog_groups_every_type_with_its_subscribers_and_an_example() {
         assert_eq!(catalog.card_count().await, 38);
         catalog.subscribers_say("post.created", "no endpoint").await;
         catalog.group("loyalty.prize_request").await;
+        // The examples are drawn when opened, not with the page.
+        assert_eq!(catalog.examples_drawn().await, 0);
+        let elements = ctx.count("*").await;
+        assert!(
+            elements < 2_000,
+            "{elements} elements before any example is opened"
+        );
         catalog
             .open_example("comment.created", "\"event_id\"")
             .await;
+        assert_eq!(catalog.examples_drawn().await, 1);
         ctx.screenshot("catalog").await;
+
+        // The filter (type names and groups) is in the URL: a reload keeps it, back clears it.
         catalog.filter("prize").await;
+        ctx.wait_for_path("/events?search=prize").await;
         catalog.no_card_saying("comment.created").await;
         catalog.card_saying("loyalty.prize.created").await;
+        catalog.count_says("4 of 38 event types match").await;
+        assert_eq!(catalog.card_count().await, 4);
+        ctx.reload().await;
+        catalog.count_says("4 of 38 event types match").await;
+        assert_eq!(catalog.filter_text().await, "prize");
+        catalog.no_card_saying("comment.created").await;
+        catalog.filter("loyalty.prize_request").await;
+        catalog.count_says("2 of 38 event types match").await;
+        catalog.filter("zzz").await;
+        catalog.count_says("No event type matches.").await;
+        ctx.client.back().await.expect("back");
+        ctx.wait_for_path("/events").await;
+        catalog.count_says("38 event types").await;
+        assert_eq!(catalog.filter_text().await, "");
+        assert_eq!(catalog.card_count().await, 38);
     })
     .await;
 }

@@ -105,6 +105,11 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
             .with(|v| f(v.as_ref().and_then(|r| r.as_ref().ok())))
     }
 
+    /// Whether the first answer (data or error) is in (tracked; a reload does not change it).
+    pub fn answered(&self) -> bool {
+        self.value.with(Option::is_some)
+    }
+
     pub fn loading(&self) -> Signal<bool> {
         self.loading.into()
     }

@@ -5,12 +5,44 @@
 use super::Shell;
 use crate::Ctx;
 
+/// Wraps the page's `fetch` so that the answer for endpoint `__ID__` waits until the endpoint's
+/// deliveries are drawn (rows or "No attempts yet"): the order in which the deliveries come first.
+const HOLD_THE_ENDPOINT_JS: &str = r#"
+const held = /\/api\/v2\/webhook\/endpoint\/__ID__\/(\?.*)?$/;
+const deliveriesDrawn = new Promise((resolve) => {
+  const drawn = () => document.querySelector(".attempts-table tbody tr, .attempts .empty-state");
+  if (drawn()) { resolve(); return; }
+  const observer = new MutationObserver(() => {
+    if (drawn()) { observer.disconnect(); resolve(); }
+  });
+  observer.observe(document, { subtree: true, childList: true });
+});
+const fetchNow = window.fetch;
+window.fetch = (input, init) => {
+  const url = typeof input === "string" ? input : input.url;
+  return held.test(url)
+    ? deliveriesDrawn.then(() => fetchNow.call(window, input, init))
+    : fetchNow.call(window, input, init);
+};
+"#;
+
 pub struct EndpointDetailPage<'a>(pub(super) &'a Ctx);
 
 impl EndpointDetailPage<'_> {
     /// Opens the page of endpoint `id` (a visitor without a session is sent to sign in first).
     pub async fn open(&self, id: u64) {
         self.0.goto(&format!("/endpoints/{id}")).await;
+    }
+
+    /// From now on, every page opened answers the request for endpoint `id` only once its deliveries
+    /// are drawn (call before opening the page).
+    pub async fn hold_the_endpoint_until_its_deliveries_show(&self, id: u64) {
+        self.0
+            .devtools(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({ "source": HOLD_THE_ENDPOINT_JS.replace("__ID__", &id.to_string()) }),
+            )
+            .await;
     }
 
     /// Waits for the page of the endpoint whose target is `target`.

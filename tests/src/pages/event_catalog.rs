@@ -1,4 +1,5 @@
-//! `/events`: every event type, grouped by resource, with its subscribers and an example payload.
+//! `/events`: every event type, grouped by resource, with its subscribers and an example payload drawn
+//! when opened; a filter over the types and groups, kept in the URL.
 
 use fantoccini::Locator;
 
@@ -7,7 +8,9 @@ use crate::Ctx;
 pub struct EventCatalogPage<'a>(pub(super) &'a Ctx);
 
 impl EventCatalogPage<'_> {
-    const CARDS: &'static str = ".event-card";
+    const FILTER: &'static str = "#event-filter";
+    /// The cards the filter leaves (it hides the others).
+    const CARDS: &'static str = ".event-card:not([hidden])";
 
     /// The card of `event_type` (its id, with the dot escaped).
     fn card(event_type: &str) -> String {
@@ -68,7 +71,22 @@ impl EventCatalogPage<'_> {
 
     /// Types into the filter.
     pub async fn filter(&self, text: &str) {
-        self.0.type_into("#event-filter", text).await;
+        self.0.type_into(Self::FILTER, text).await;
+    }
+
+    /// What the filter holds.
+    pub async fn filter_text(&self) -> String {
+        self.0.input_value(Self::FILTER).await
+    }
+
+    /// Waits for the count above the cards to say `text` ("4 of 38 event types match").
+    pub async fn count_says(&self, text: &str) {
+        self.0.find_text(".catalog-count", text).await;
+    }
+
+    /// How many example payloads are drawn (an example is drawn when first opened).
+    pub async fn examples_drawn(&self) -> usize {
+        self.0.count(".event-card .example .json-viewer").await
     }
 
     /// Waits for a card that says `text`.

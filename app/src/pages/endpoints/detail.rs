@@ -1,5 +1,6 @@
 //! `/endpoints/:id`: the endpoint's fields, its subscriptions, actions (edit, activate or deactivate,
-//! delete), the signing secret and the deliveries by event; the not-found screen when it does not exist.
+//! delete), the signing secret and the deliveries by event (shown once the rest is, so that nothing
+//! moves); the not-found screen when it does not exist.
 
 use leptos::prelude::*;
 use webhook_api::{Endpoint, EndpointPatch};
@@ -59,12 +60,16 @@ pub fn EndpointDetail(id: u64) -> impl IntoView {
                         .into_any()
                     },
                 )}
-                <EventsView
-                    id
-                    base=routes::endpoint(id)
-                    reload_on=endpoint_changes
-                    on_missing=Callback::new(move |()| gone.set(true))
-                />
+                // The deliveries load meanwhile, but show only once the summary above them is drawn: their
+                // answer often comes first, and the summary would then push them down (a layout shift).
+                <div class="endpoint-deliveries" hidden=move || !endpoint.answered()>
+                    <EventsView
+                        id
+                        base=routes::endpoint(id)
+                        reload_on=endpoint_changes
+                        on_missing=Callback::new(move |()| gone.set(true))
+                    />
+                </div>
             </section>
         }
         .into_any()
