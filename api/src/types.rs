@@ -436,6 +436,11 @@ pub struct MockEventRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub data: Option<serde_json::Value>,
+    /// Only these endpoints get the event (a test event); each must exist, be active and be
+    /// subscribed to its type. Left out, every active subscriber gets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
+    pub endpoints: Option<Vec<u64>>,
 }
 
 /// Answer of `POST /__mock/events/`.

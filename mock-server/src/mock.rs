@@ -4,7 +4,8 @@ use axum::{Json, extract::State, http::StatusCode};
 use serde_json::Value;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use webhook_api::{
-    ErrorBody, ErrorCode, MockEventCreated, MockEventRequest, MockReset, catalog, validate,
+    ErrorBody, ErrorCode, MockEventCreated, MockEventRequest, MockReset, catalog,
+    validate::{self, messages},
 };
 
 use crate::{
@@ -21,8 +22,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reset))
 }
 
+/// The most endpoints `POST /__mock/events/` may name.
+pub const EVENT_ENDPOINTS_MAX: usize = 100;
+
 /// Creates an event (with a realistic example `data` unless given) and fans it out to every active
-/// endpoint subscribed to its type.
+/// endpoint subscribed to its type, or, with `endpoints`, to those alone (a test event: each must
+/// exist, be active and be subscribed to the type).
 #[utoipa::path(post, path = "/__mock/events/", tag = "mock",
     request_body = MockEventRequest,
     responses((status = 201, body = MockEventCreated), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
@@ -51,6 +56,12 @@ async fn trigger_event(
             None
         }
     };
+    let recipients = match body.get("endpoints") {
+        None | Some(Value::Null) => Some(Recipients::Subscribers),
+        Some(list) => chosen_endpoints(&state, list, event_type.as_deref(), &mut errors)
+            .await?
+            .map(Recipients::SubscribersAmong),
+    };
     errors.into_result()?;
     let event = state
         .deliveries
@@ -58,7 +69,7 @@ async fn trigger_event(
             event_type.unwrap_or_default(),
             data,
             clock::now(),
-            Recipients::Subscribers,
+            recipients.unwrap_or(Recipients::Subscribers),
         )
         .await?;
     Ok((
@@ -70,6 +81,63 @@ async fn trigger_event(
             endpoints: event.endpoints.into_iter().map(|id| id as u64).collect(),
         }),
     ))
+}
+
+/// The ids of `endpoints` (duplicates collapsed), each an existing endpoint that is active and
+/// subscribed to `event_type` (when that is known); `None` with the errors recorded otherwise.
+async fn chosen_endpoints(
+    state: &AppState,
+    endpoints: &Value,
+    event_type: Option<&str>,
+    errors: &mut FieldErrors,
+) -> anyhow::Result<Option<Vec<i64>>> {
+    let Value::Array(items) = endpoints else {
+        errors.add(
+            "endpoints",
+            ErrorCode::Invalid,
+            fields::not_a_list(endpoints),
+        );
+        return Ok(None);
+    };
+    let mut ids = Vec::new();
+    for item in items {
+        match fields::id_value(item) {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None => {
+                errors.add("endpoints", ErrorCode::Invalid, messages::INVALID_INTEGER);
+                return Ok(None);
+            }
+        }
+    }
+    if ids.is_empty() {
+        errors.add("endpoints", ErrorCode::Empty, messages::EMPTY_LIST);
+        return Ok(None);
+    }
+    if ids.len() > EVENT_ENDPOINTS_MAX {
+        errors.add(
+            "endpoints",
+            ErrorCode::MaxLength,
+            fields::too_many_items(EVENT_ENDPOINTS_MAX),
+        );
+        return Ok(None);
+    }
+    let mut valid = true;
+    for &id in &ids {
+        let problem = match state.store.endpoint(id).await? {
+            None => format!("Endpoint {id} does not exist."),
+            Some(endpoint) if !endpoint.is_active => format!("Endpoint {id} is inactive."),
+            Some(endpoint) => match event_type {
+                Some(name) if !endpoint.events.iter().any(|s| s.event_type == name) => {
+                    format!("Endpoint {id} is not subscribed to {name}.")
+                }
+                _ => continue,
+            },
+        };
+        errors.add("endpoints", ErrorCode::Invalid, problem);
+        valid = false;
+    }
+    Ok(valid.then_some(ids))
 }
 
 /// Empties the store (ids start again; users and issued tokens stay), the sinks and the password

@@ -42,6 +42,9 @@ pub struct Deliveries {
 pub enum Recipients {
     /// Every active endpoint subscribed to its type, each tried at once and retried by the rule.
     Subscribers,
+    /// Those of these endpoints that are active and subscribed to its type, as `Subscribers` (a test
+    /// event); the caller checked them, and one that changed meanwhile is left out.
+    SubscribersAmong(Vec<i64>),
     /// These endpoints, with nothing scheduled: the caller makes the tries itself (the seed).
     Endpoints(Vec<i64>),
 }
@@ -95,7 +98,10 @@ impl Deliveries {
             let id = self.store.reserve_event_id();
             let payload = Bytes::from(payload::assemble(id.id, &event_type, created_at, &data));
             let fanout = match &recipients {
-                Recipients::Subscribers => Fanout::Subscribers(first_try),
+                Recipients::Subscribers => Fanout::Subscribers(first_try, None),
+                Recipients::SubscribersAmong(among) => {
+                    Fanout::Subscribers(first_try, Some(among.clone()))
+                }
                 Recipients::Endpoints(endpoints) => Fanout::Endpoints(endpoints.clone()),
             };
             let stored = self
@@ -111,7 +117,7 @@ impl Deliveries {
             let Some(endpoints) = stored else {
                 continue;
             };
-            if matches!(recipients, Recipients::Subscribers) {
+            if !matches!(recipients, Recipients::Endpoints(_)) {
                 self.pace.keep_up(&endpoints).await;
             }
             return Ok(EmittedEvent {

@@ -37,8 +37,9 @@ pub struct NewEvent {
 
 /// Which endpoints an event is fanned out to.
 pub enum Fanout {
-    /// Every active endpoint subscribed to its type, each with a delivery scheduled by the plan.
-    Subscribers(DeliveryPlan),
+    /// Every active endpoint subscribed to its type (only those among the given ones, if given), each
+    /// with a delivery scheduled by the plan.
+    Subscribers(DeliveryPlan, Option<Vec<i64>>),
     /// These endpoints, with nothing scheduled (the seed's history, whose tries it records itself).
     Endpoints(Vec<i64>),
 }
@@ -201,15 +202,18 @@ impl Store {
             ])?;
             let (endpoints, plan) = match event.fanout {
                 Fanout::Endpoints(endpoints) => (endpoints, None),
-                Fanout::Subscribers(plan) => {
-                    let subscribers = tx
+                Fanout::Subscribers(plan, among) => {
+                    let mut subscribers: Vec<i64> = tx
                         .prepare_cached(
                             "SELECT e.id FROM endpoints e
                              JOIN subscriptions s ON s.endpoint_id = e.id
                              WHERE s.event_type = ? AND e.is_active = 1 ORDER BY e.id",
                         )?
                         .query_map([&event.event_type], |row| row.get(0))?
-                        .collect::<Result<Vec<i64>, _>>()?;
+                        .collect::<Result<_, _>>()?;
+                    if let Some(among) = among {
+                        subscribers.retain(|id| among.contains(id));
+                    }
                     (subscribers, Some(plan))
                 }
             };
@@ -416,11 +420,14 @@ mod tests {
 
     fn subscribers(id: EventId) -> NewEvent {
         NewEvent {
-            fanout: Fanout::Subscribers(DeliveryPlan {
-                try_number: 1,
-                retries: true,
-                due_at: 5,
-            }),
+            fanout: Fanout::Subscribers(
+                DeliveryPlan {
+                    try_number: 1,
+                    retries: true,
+                    due_at: 5,
+                },
+                None,
+            ),
             ..event(id)
         }
     }

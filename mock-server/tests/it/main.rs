@@ -22,4 +22,5 @@ mod seed;
 mod sign_in;
 mod sink;
 mod static_files;
+mod test_events;
 mod tls;
