@@ -32,8 +32,9 @@ thread_local! {
 /// The providers the table components read, as the app provides them.
 fn provide_app_context() {
     provide_context(SessionCtx::from_storage());
-    provide_context(Toasts::new());
-    provide_context(Location::at("/endpoints"));
+    let location = Location::at("/endpoints");
+    provide_context(Toasts::new(location));
+    provide_context(location);
     clock::provide_clock();
 }
 

@@ -5,6 +5,7 @@
 //! pieces in [`components`], the API client in [`api`] with its JSON in [`wire`]. Logic that several
 //! features share, with plain tests: [`routes`], [`url`], [`query`], [`paging`], [`time`], [`json_tree`], [`set`],
 //! and [`deliveries`] (each event's delivery state from its attempts; the bounded scan that loads them).
+//! The colour [`theme`] the header's switch sets.
 
 pub mod api;
 #[cfg(feature = "bench")]
@@ -21,6 +22,7 @@ pub mod router;
 pub mod routes;
 pub mod session;
 pub mod set;
+pub mod theme;
 pub mod time;
 pub mod url;
 pub mod wire;
@@ -39,11 +41,11 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx::from_storage();
     provide_context(session);
     session.keep_fresh();
-    provide_context(Toasts::new());
+    let location = router::provide_router();
+    provide_context(Toasts::new(location));
     PasswordLockout::provide();
     clock::provide_clock();
     SignatureToolInput::provide();
-    router::provide_router();
     view! {
         <Layout>
             <Screens />

@@ -188,3 +188,122 @@ fn clear_session_storage() {
         .unwrap();
     storage.clear().unwrap();
 }
+
+/// Puts the test page's address back after a test that navigated.
+fn restore_address(href: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn toasts_go_with_the_screen_they_were_shown_on() {
+    let address = web_sys::window().unwrap().location().href().unwrap();
+    let handles = std::rc::Rc::new(std::cell::Cell::new(None));
+    let handles_in = std::rc::Rc::clone(&handles);
+    let mounted = mount(None, move || {
+        handles_in.set(Some((
+            use_toasts(),
+            expect_context::<app::router::Location>(),
+        )));
+        view! { <ToastRegion /> }
+    });
+    let (toasts, location) = handles.take().unwrap();
+    location.navigate("/endpoints", true);
+    toasts.success("Saved on the list");
+    toasts.error("Failed on the list");
+    settle().await;
+    assert_eq!(
+        mounted.texts(".toast-text"),
+        ["Saved on the list", "Failed on the list"]
+    );
+
+    // Another page of the same list is the same screen.
+    location.navigate("/endpoints?offset=10", true);
+    settle().await;
+    assert_eq!(mounted.texts(".toast-text").len(), 2);
+
+    location.navigate("/endpoints/1", true);
+    settle().await;
+    assert!(mounted.all(".toast").is_empty(), "gone with their screen");
+    toasts.success("Shown on the endpoint");
+    settle().await;
+    assert_eq!(mounted.texts(".toast-text"), ["Shown on the endpoint"]);
+
+    // Back on the list: a new visit, without the toasts of the last one.
+    location.navigate("/endpoints", true);
+    settle().await;
+    let left = mounted.texts(".toast-text");
+    restore_address(&address);
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[wasm_bindgen_test]
+async fn the_theme_switch_sets_the_page_theme_and_remembers_it() {
+    use app::theme::STORAGE_KEY;
+    let root = document().document_element().unwrap();
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let mounted = mount(None, || view! { <Layout><p>"content"</p></Layout> });
+    settle().await;
+    let select = mounted.one(".theme-switch select");
+    assert_eq!(
+        select.unchecked_ref::<web_sys::HtmlSelectElement>().value(),
+        "system"
+    );
+    let choose = |value: &str| {
+        select
+            .unchecked_ref::<web_sys::HtmlSelectElement>()
+            .set_value(value);
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+
+    choose("dark");
+    let dark = (
+        root.get_attribute("data-theme"),
+        storage.get_item(STORAGE_KEY).unwrap(),
+    );
+    choose("light");
+    let light = (
+        root.get_attribute("data-theme"),
+        storage.get_item(STORAGE_KEY).unwrap(),
+    );
+    // A switch mounted later (a reload) starts from what was stored.
+    let again = mount(None, || view! { <Layout><p>"content"</p></Layout> });
+    settle().await;
+    let shown = again
+        .one(".theme-switch select")
+        .unchecked_into::<web_sys::HtmlSelectElement>()
+        .value();
+    choose("system");
+    let system = (
+        root.get_attribute("data-theme"),
+        storage.get_item(STORAGE_KEY).unwrap(),
+    );
+
+    assert_eq!(dark, (Some("dark".into()), Some("dark".into())));
+    assert_eq!(light, (Some("light".into()), Some("light".into())));
+    assert_eq!(shown, "light");
+    assert_eq!(
+        system,
+        (None, None),
+        "the system's theme leaves nothing behind"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_loading_skeleton_says_so_to_screen_readers() {
+    use app::components::skeleton::TableSkeleton;
+    let mounted = mount(None, || view! { <TableSkeleton rows=2 columns=3 /> });
+    // Empty when it appears, then filled: a change a live region announces.
+    assert_eq!(mounted.text("[role=status]"), "");
+    mounted.find("[role=status]", Some("Loading…")).await;
+    assert_eq!(
+        mounted.one("table").get_attribute("aria-hidden").as_deref(),
+        Some("true")
+    );
+}

@@ -152,7 +152,7 @@ async fn the_endpoint_detail_and_the_signing_secret_dialogs_pass_axe() {
         ctx.assert_accessible("reveal-dialog").await;
         dialog.confirm_with("admin").await;
         dialog.closed().await;
-        panel.show().await;
+        panel.unmasked().await;
         ctx.assert_accessible("secret-revealed").await;
 
         panel.open_expire().await;

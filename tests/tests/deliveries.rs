@@ -54,10 +54,9 @@ async fn the_endpoint_page_shows_its_fields_subscriptions_and_actions() {
 async fn nothing_on_the_endpoint_page_moves_when_its_deliveries_load() {
     browser_test("endpoint-layout", |ctx| async move {
         let endpoint = endpoint_page(&ctx, "layout").await;
-        let (page, attempts) = (ctx.endpoint_detail(), ctx.attempts());
+        let (page, deliveries) = (ctx.endpoint_detail(), ctx.deliveries());
         let event = ctx.api().trigger("user.created").await;
-        attempts.toggle_auto_refresh().await;
-        attempts.row(event.event_id, "Delivered").await;
+        deliveries.event(event.event_id, &["Delivered"]).await;
         ctx.record_layout_shifts().await;
         // As it comes (the endpoint's answer first, as a rule), then with the deliveries drawn before
         // the endpoint's answer is let through; on a phone and on a desktop.
@@ -74,7 +73,7 @@ async fn nothing_on_the_endpoint_page_moves_when_its_deliveries_load() {
                 }
                 page.open(endpoint.id).await;
                 page.shown(&endpoint.target).await;
-                attempts.row(event.event_id, "Delivered").await;
+                deliveries.event(event.event_id, &["Delivered"]).await;
                 let shifts = ctx.layout_shifts().await;
                 assert!(
                     shifts.is_empty(),
@@ -88,7 +87,7 @@ async fn nothing_on_the_endpoint_page_moves_when_its_deliveries_load() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn revealing_takes_the_password_shows_the_secret_masked_copies_it_and_hides_it_again() {
+async fn revealing_takes_the_password_shows_the_secret_at_once_copies_it_and_hides_it_again() {
     browser_test("reveal-secret", |ctx| async move {
         let endpoint = endpoint_page(&ctx, "reveal").await;
         let (panel, dialog) = (ctx.secret_panel(), ctx.dialog());
@@ -98,10 +97,14 @@ async fn revealing_takes_the_password_shows_the_secret_masked_copies_it_and_hide
         dialog.confirm_with("admin").await;
         dialog.closed().await;
 
+        // The password was the step that counts: the secret shows without a second click.
+        let secret = panel.shown_secret().await;
+        ctx.screenshot("revealed").await;
+        panel.hide().await;
         let masked = panel.value().await;
         assert!(masked.chars().all(|c| c == '•'), "{masked}");
-        ctx.screenshot("revealed").await;
-        let secret = panel.shown_secret().await;
+        panel.show().await;
+        assert_eq!(panel.value().await, secret);
         let from_api = ctx
             .api()
             .post(

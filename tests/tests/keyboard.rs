@@ -78,11 +78,13 @@ async fn create_reveal_and_resend_with_the_keyboard_only() {
         ctx.dialog().closed().await;
         // "Reveal…" is gone with the dialog: focus is on the secret's panel, next to what it shows.
         ctx.wait_for_focus(SecretPanel::PANEL).await;
-        assert_eq!(ctx.tab_to(SecretPanel::SHOW, 1).await, 1);
-        ctx.key(Key::Enter).await;
         panel.unmasked().await;
         let secret = panel.value().await;
-        assert_eq!(secret.len(), 64, "the secret is shown: {secret}");
+        assert_eq!(secret.len(), 64, "the secret is shown at once: {secret}");
+        // "Hide" is the next stop, and masks it.
+        assert_eq!(ctx.tab_to(SecretPanel::SHOW, 1).await, 1);
+        ctx.key(Key::Enter).await;
+        panel.masked().await;
 
         // A delivery to resend: live updates (on from the start) bring its event in; Enter opens its
         // tries, and the try's button its panel.

@@ -1,4 +1,5 @@
-//! The shell around every screen: header with navigation and the signed-in user, toasts, then the screen.
+//! The shell around every screen: header with navigation, the signed-in user and the theme switch,
+//! toasts, then the screen.
 
 use leptos::prelude::*;
 
@@ -7,6 +8,7 @@ use crate::{
     router::{NavLink, use_location},
     routes,
     session::use_session,
+    theme::Theme,
 };
 
 #[component]
@@ -25,8 +27,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <NavLink href=routes::events()>"Events"</NavLink>
                     <NavLink href=routes::signature_tool()>"Signature tool"</NavLink>
                 </nav>
-                <UserMenu />
             </Show>
+            <div class="header-end">
+                <Show when=move || session.is_signed_in()>
+                    <UserMenu />
+                </Show>
+                <ThemeSwitch />
+            </div>
         </header>
         <main id="main" class="app-main" tabindex="-1">
             {children()}
@@ -67,5 +74,21 @@ fn UserMenu() -> impl IntoView {
                 "Sign out"
             </button>
         </div>
+    }
+}
+
+/// Light, dark, or the system's theme; remembered in this browser.
+#[component]
+fn ThemeSwitch() -> impl IntoView {
+    let stored = Theme::stored();
+    view! {
+        <label class="theme-switch">
+            <span class="visually-hidden">"Theme"</span>
+            <select on:change=move |ev| Theme::parse(&event_target_value(&ev)).apply()>
+                {Theme::ALL.map(|theme| view! {
+                    <option value=theme.as_str() selected=theme == stored>{theme.label()}</option>
+                })}
+            </select>
+        </label>
     }
 }

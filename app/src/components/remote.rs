@@ -93,6 +93,11 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
         self.value.get()
     }
 
+    /// Whether any answer came yet (tracked).
+    pub fn answered(&self) -> bool {
+        self.value.with(Option::is_some)
+    }
+
     /// Reads the latest successful value without cloning it (untracked).
     pub fn with_loaded_untracked<U>(&self, f: impl FnOnce(Option<&T>) -> U) -> U {
         self.value
@@ -153,8 +158,11 @@ where
             Some(Ok(value)) => render(value),
         }
     };
+    // Busy while a reload replaces what is shown; not during the first load, whose skeleton says
+    // "Loading…" in a live region that a busy ancestor would silence.
+    let busy = move || (loading.get() && remote.answered()).to_string();
     view! {
-        <div node_ref=container class="loaded" class=("is-loading", loading) aria-busy=move || loading.get().to_string()>
+        <div node_ref=container class="loaded" class=("is-loading", loading) aria-busy=busy>
             {state}
         </div>
     }

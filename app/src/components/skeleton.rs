@@ -1,4 +1,5 @@
-//! Placeholders shown while the first data of a screen loads, shaped like what is coming.
+//! Placeholders shown while the first data of a screen loads, shaped like what is coming, and saying
+//! "Loading…" to screen readers (the grey bars are hidden from them).
 
 use leptos::prelude::*;
 
@@ -6,8 +7,9 @@ use leptos::prelude::*;
 #[component]
 pub fn TableSkeleton(rows: usize, columns: usize) -> impl IntoView {
     view! {
-        <div class="table-wrap skeleton" aria-busy="true" aria-label="Loading">
-            <table class="table">
+        <div class="table-wrap skeleton">
+            <LoadingStatus />
+            <table class="table" aria-hidden="true">
                 <tbody>
                     {(0..rows)
                         .map(|_| {
@@ -30,8 +32,22 @@ pub fn TableSkeleton(rows: usize, columns: usize) -> impl IntoView {
 #[component]
 pub fn BlockSkeleton(lines: usize) -> impl IntoView {
     view! {
-        <div class="skeleton block-skeleton" aria-busy="true" aria-label="Loading">
-            {(0..lines).map(|_| view! { <span class="skeleton-bar"></span> }).collect_view()}
+        <div class="skeleton block-skeleton">
+            <LoadingStatus />
+            {(0..lines)
+                .map(|_| view! { <span class="skeleton-bar" aria-hidden="true"></span> })
+                .collect_view()}
         </div>
     }
+}
+
+/// A polite live region that says "Loading…". It comes into the page empty and gets its text a frame
+/// later: screen readers announce a change to a live region, not what one held when it appeared.
+#[component]
+fn LoadingStatus() -> impl IntoView {
+    let text = RwSignal::new("");
+    request_animation_frame(move || {
+        text.try_set("Loading…");
+    });
+    view! { <p class="visually-hidden" role="status">{text}</p> }
 }

@@ -1,11 +1,12 @@
 //! Toasts: short messages after an action, announced to screen readers, dismissed after a few seconds or
-//! by hand.
+//! by hand, and gone with the screen they were shown on (a toast for an action that ends on another
+//! screen is pushed once there).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::ApiError;
+use crate::{api::ApiError, router::Location};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ToastKind {
@@ -35,6 +36,8 @@ pub struct Toast {
     pub id: u64,
     pub kind: ToastKind,
     pub text: String,
+    /// The screen it was shown on (see `Toasts::screen`).
+    screen: u64,
 }
 
 /// The app's toasts (a context value).
@@ -42,19 +45,36 @@ pub struct Toast {
 pub struct Toasts {
     list: RwSignal<Vec<Toast>>,
     next_id: StoredValue<u64>,
-}
-
-impl Default for Toasts {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// Which screen is on show: its path and how many times the path changed before (a new page or
+    /// order of the same list is the same screen).
+    screen: Memo<(String, u64)>,
 }
 
 impl Toasts {
-    pub fn new() -> Self {
+    /// The toasts of the app at `location`.
+    pub fn new(location: Location) -> Self {
         Self {
             list: RwSignal::new(Vec::new()),
             next_id: StoredValue::new(1),
+            screen: Memo::new(move |shown: Option<&(String, u64)>| {
+                let path = location.path();
+                let visit = match shown {
+                    None => 0,
+                    Some((before, visit)) if *before == path => *visit,
+                    Some((_, visit)) => visit + 1,
+                };
+                (path, visit)
+            }),
+        }
+    }
+
+    /// The screen on show (see [`Toasts::screen`]).
+    fn screen(&self, tracked: bool) -> u64 {
+        let read = |(_, visit): &(String, u64)| *visit;
+        if tracked {
+            self.screen.with(read)
+        } else {
+            self.screen.with_untracked(read)
         }
     }
 
@@ -77,7 +97,15 @@ impl Toasts {
     fn push(&self, kind: ToastKind, text: String) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
-        self.list.update(|list| list.push(Toast { id, kind, text }));
+        let screen = self.screen(false);
+        self.list.update(|list| {
+            list.push(Toast {
+                id,
+                kind,
+                text,
+                screen,
+            })
+        });
         let this = *self;
         set_timeout(move || this.dismiss(id), kind.lifetime());
     }
@@ -95,11 +123,13 @@ pub fn use_toasts() -> Toasts {
 #[component]
 pub fn ToastRegion() -> impl IntoView {
     let toasts = use_toasts();
+    // Those of another screen wait out their time unseen (and never come back with their screen).
     let of_kind = move |kind: ToastKind| {
         move || {
+            let screen = toasts.screen(true);
             toasts.list.with(|list| {
                 list.iter()
-                    .filter(|t| t.kind == kind)
+                    .filter(|t| t.kind == kind && t.screen == screen)
                     .cloned()
                     .collect::<Vec<_>>()
             })

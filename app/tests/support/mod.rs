@@ -69,8 +69,9 @@ where
     document().body().unwrap().append_child(&host).unwrap();
     let handle = leptos::mount::mount_to(host.clone(), move || {
         provide_context(SessionCtx::new(session));
-        provide_context(Toasts::new());
-        provide_context(Location::at("/"));
+        let location = Location::at("/");
+        provide_context(Toasts::new(location));
+        provide_context(location);
         view()
     });
     Mounted {

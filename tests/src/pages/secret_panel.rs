@@ -44,10 +44,16 @@ impl SecretPanel<'_> {
         text_of(self.0.find(Self::VALUE).await).await
     }
 
+    /// Masks the revealed secret and waits for "Show".
+    pub async fn hide(&self) {
+        self.0.click_text(".secret-row button", "Hide").await;
+        self.masked().await;
+    }
+
     /// Unmasks the revealed secret and waits for "Hide".
     pub async fn show(&self) {
         self.0.click_text(".secret-row button", "Show").await;
-        self.0.find_text(".secret-row button", "Hide").await;
+        self.unmasked().await;
     }
 
     /// Waits until the revealed secret is unmasked (its button pressed, saying "Hide").
@@ -57,9 +63,16 @@ impl SecretPanel<'_> {
             .await;
     }
 
-    /// The revealed secret, unmasked.
+    /// Waits until the revealed secret is masked (its button not pressed, saying "Show").
+    pub async fn masked(&self) {
+        self.0
+            .find_text(".secret-row button[aria-pressed=false]", "Show")
+            .await;
+    }
+
+    /// The revealed secret, as it shows right after the reveal (unmasked, no "Show" needed).
     pub async fn shown_secret(&self) -> String {
-        self.show().await;
+        self.unmasked().await;
         self.value().await
     }
 

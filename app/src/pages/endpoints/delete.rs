@@ -24,8 +24,10 @@ pub fn DeleteEndpointDialog(
         async move {
             match api::delete_endpoint(&client, endpoint.id).await {
                 Ok(()) => {
-                    toasts.success(format!("Deleted {}", endpoint.target));
+                    // After `on_deleted`, which may go to another screen: the toast shows there.
+                    let done = format!("Deleted {}", endpoint.target);
                     on_deleted.run(endpoint);
+                    toasts.success(done);
                     Ok(())
                 }
                 Err(error) => Err(error.message()),

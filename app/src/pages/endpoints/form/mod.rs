@@ -110,8 +110,9 @@ fn save_endpoint(id: Option<u64>) -> SaveEndpoint {
             };
             if let Ok(endpoint) = &saved {
                 let verb = if id.is_some() { "Saved" } else { "Created" };
-                toasts.success(format!("{verb} {}", endpoint.target));
+                // The toast belongs to the page it is shown on.
                 location.navigate(&routes::endpoint(endpoint.id), false);
+                toasts.success(format!("{verb} {}", endpoint.target));
             }
             saved
         }

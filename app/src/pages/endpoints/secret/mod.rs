@@ -1,5 +1,5 @@
-//! The signing-secret panel: reveal (password first), masked with show/hide and copy, hidden again after
-//! 60 s or on leaving; expire (explained, password and confirmation), then an offer to reveal the new one.
+//! The signing-secret panel: reveal (password first), shown at once with hide/show and copy, hidden
+//! again after 60 s or on leaving; expire (explained, password and confirmation), then an offer to reveal the new one.
 //! The secret lives only in memory ([`RevealedSecret`]), never in storage or the URL; the panel's
 //! requests and dialogs are [`SecretPanelState`].
 
@@ -70,7 +70,7 @@ pub fn SigningSecretPanel(
     }
 }
 
-/// The revealed secret, masked until "Show", its copy button and how long until it hides itself.
+/// The revealed secret (shown until "Hide" masks it), its copy button and how long until it hides itself.
 #[component]
 fn ShownSecret(secret: String, panel: SecretPanelState) -> impl IntoView {
     let (revealed, unmasked) = (panel.revealed, panel.unmasked);

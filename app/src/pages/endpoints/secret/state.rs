@@ -33,7 +33,7 @@ type Confirmed = Task<String, Result<(), PasswordProblem>>;
 pub struct SecretPanelState {
     pub revealed: RevealedSecret,
     pub step: RwSignal<Step>,
-    /// The revealed secret is shown, not dots.
+    /// The revealed secret is shown, not dots (at once after a reveal).
     pub unmasked: RwSignal<bool>,
     /// The expire dialog's "I understand" box.
     pub understood: RwSignal<bool>,
@@ -61,7 +61,8 @@ impl SecretPanelState {
                     .await
                     .map_err(|error| lockout.problem(&error))?;
                 revealed.show(secret.signing_secret);
-                unmasked.set(false);
+                // The password was the deliberate step: the secret shows at once, "Hide" masks it.
+                unmasked.set(true);
                 step.set(Step::Closed);
                 expire_password.set_value(None);
                 Ok(())
