@@ -25,6 +25,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn table(query: ListQuery<EndpointSortField>) -> Mounted {
     let mut inactive = endpoint(2, "http://crm.example/in", &["user.created"]);
+    inactive.updated_at = inactive.created_at.clone();
     inactive.is_active = false;
     inactive.ssl_cert_verification = false;
     inactive.description = String::new();
@@ -57,22 +58,48 @@ async fn the_table_shows_one_row_per_endpoint_with_its_fields() {
         mounted.texts("tbody .target"),
         ["https://shop.example/hooks", "http://crm.example/in"]
     );
-    assert_eq!(
-        mounted.texts("tbody tr:first-child .event-count"),
-        ["5 events"]
-    );
+    assert_eq!(mounted.texts("tbody .event-count"), ["5 events", "1 event"]);
+    // The list is there on demand: folded until its summary is clicked.
+    let list = mounted.one("tbody tr:first-child details.event-list");
+    assert!(!list.unchecked_ref::<web_sys::HtmlDetailsElement>().open());
     assert_eq!(
         mounted.texts("tbody tr:first-child .chip"),
-        ["comment.created", "post.created", "user.created", "+2"]
+        [
+            "comment.created",
+            "post.created",
+            "user.created",
+            "vote.created",
+            "user.deleted"
+        ]
+    );
+    mounted.one("tbody tr:first-child .event-count").click();
+    settle().await;
+    assert!(list.unchecked_ref::<web_sys::HtmlDetailsElement>().open());
+    assert_eq!(
+        mounted.texts("tbody .ssl-off"),
+        ["SSL not verified"],
+        "only the endpoint that does not check certificates says so"
     );
     assert_eq!(
-        mounted.texts("tbody .col-ssl .badge"),
-        ["Verified", "Not verified"]
+        mounted.texts("tbody .description"),
+        ["endpoint 1"],
+        "the description is under the target; none, no line"
     );
     assert_eq!(
-        mounted.texts("tbody .col-description"),
-        ["endpoint 1", "—No description"],
-        "an empty description is a dash, and says so to screen readers"
+        mounted
+            .one("tbody tr:first-child .target")
+            .get_attribute("title")
+            .as_deref(),
+        Some("https://shop.example/hooks"),
+        "the full URL on hover"
+    );
+    // "https://", "shop.", "example/", "hooks": a break may follow each.
+    assert_eq!(mounted.all("tbody tr:first-child .target wbr").len(), 4);
+    assert_eq!(mounted.all("thead th").len(), 5);
+    assert_eq!(
+        mounted.all("tbody .col-created .edited").len(),
+        1,
+        "the last change only under the endpoint changed since its creation"
     );
 
     let switches: Vec<bool> = mounted
@@ -109,7 +136,6 @@ async fn the_default_order_marks_created_as_descending() {
         [
             ("Active↕".to_owned(), "none".to_owned()),
             ("Created↓".to_owned(), "descending".to_owned()),
-            ("Updated↕".to_owned(), "none".to_owned())
         ]
     );
     let created = mounted.one("th.col-created a");
@@ -122,30 +148,24 @@ async fn the_default_order_marks_created_as_descending() {
 #[wasm_bindgen_test]
 async fn a_sorted_column_links_to_its_reverse_and_others_start_descending() {
     let query = ListQuery {
-        ordering: Some(Ordering::asc(EndpointSortField::UpdatedAt)),
+        ordering: Some(Ordering::asc(EndpointSortField::IsActive)),
         offset: 40,
         ..ListQuery::default()
     };
     let mounted = table(query);
     settle().await;
-    let updated = mounted.one("th.col-updated");
+    let active = mounted.one("th.col-active");
     assert_eq!(
-        updated.get_attribute("aria-sort").as_deref(),
+        active.get_attribute("aria-sort").as_deref(),
         Some("ascending")
-    );
-    assert_eq!(
-        mounted
-            .one("th.col-updated a")
-            .get_attribute("href")
-            .as_deref(),
-        Some("/endpoints?ordering=-updated_at")
     );
     assert_eq!(
         mounted
             .one("th.col-active a")
             .get_attribute("href")
             .as_deref(),
-        Some("/endpoints?ordering=-is_active")
+        Some("/endpoints?ordering=-is_active"),
+        "the sorted column links to its reverse"
     );
     assert_eq!(
         mounted
@@ -483,7 +503,7 @@ async fn server_field_errors_show_next_to_their_fields() {
 }
 
 #[wasm_bindgen_test]
-async fn the_active_switch_flips_back_with_an_error_toast_when_the_server_cannot_be_reached() {
+async fn turning_an_endpoint_off_asks_first_and_flips_back_with_an_error_toast_when_it_fails() {
     use app::{components::toast::ToastRegion, pages::endpoints::ActiveSwitch};
     // Nothing listens on port 9: the PATCH fails as a network error.
     let mounted = mount(Some(admin_session("http://127.0.0.1:9")), || {
@@ -494,13 +514,21 @@ async fn the_active_switch_flips_back_with_an_error_toast_when_the_server_cannot
     });
     settle().await;
     let switch = mounted.one("input[role=switch]");
+    let input: &web_sys::HtmlInputElement = switch.unchecked_ref();
+
+    // A stray click (or Space) only asks.
     switch.click();
     settle().await;
-    let input: &web_sys::HtmlInputElement = switch.unchecked_ref();
-    assert!(
-        !input.checked(),
-        "flipped at once, before the server answers"
-    );
+    assert!(input.checked(), "still on while it asks");
+    assert_eq!(mounted.text("dialog h2"), "Turn this endpoint off?");
+    mounted.click_text("dialog button", "Cancel");
+    settle().await;
+    assert!(mounted.all("dialog").is_empty());
+    assert!(input.checked(), "still on after Cancel");
+
+    switch.click();
+    settle().await;
+    mounted.click_text("dialog button", "Turn off");
     mounted
         .find(
             ".toast-error .toast-text",
@@ -510,6 +538,28 @@ async fn the_active_switch_flips_back_with_an_error_toast_when_the_server_cannot
     settle().await;
     assert!(input.checked(), "flipped back after the failure");
     assert_eq!(mounted.text(".switch-label"), "On");
+    assert!(
+        mounted.all("dialog").is_empty(),
+        "the dialog went with the answer"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn turning_an_endpoint_on_goes_at_once() {
+    use app::pages::endpoints::ActiveSwitch;
+    let mounted = mount(Some(admin_session("http://127.0.0.1:9")), || {
+        view! { <ActiveSwitch id=7 active=false target="https://shop.example/hooks" /> }
+    });
+    settle().await;
+    let switch = mounted.one("input[role=switch]");
+    switch.click();
+    settle().await;
+    assert!(
+        switch
+            .unchecked_ref::<web_sys::HtmlInputElement>()
+            .checked()
+    );
+    assert!(mounted.all("dialog").is_empty(), "nothing to confirm");
 }
 
 #[wasm_bindgen_test]
@@ -537,4 +587,100 @@ async fn a_failed_load_shows_the_error_and_retries_on_demand() {
     mounted
         .find(".loaded[aria-busy=false] .error-panel", None)
         .await;
+}
+
+/// The test-event panel on a server whose answer (offers test events or not) is already known.
+fn test_event_panel(offered: bool, active: bool) -> Mounted {
+    use app::pages::endpoints::test_event::TestEventPanel;
+    let storage = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    // The session's server below is "http://127.0.0.1:9" (nothing listens: no request is answered).
+    storage
+        .set_item(
+            "webhook-console.test-events",
+            &format!("http://127.0.0.1:9\t{}", if offered { 1 } else { 0 }),
+        )
+        .unwrap();
+    let mut shop = endpoint(
+        4,
+        "https://shop.example/hooks",
+        &["user.created", "post.created"],
+    );
+    shop.is_active = active;
+    mount(Some(admin_session("http://127.0.0.1:9")), move || {
+        view! { <TestEventPanel endpoint=shop.clone() on_delivered=Callback::new(|()| {}) /> }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn a_test_event_starts_from_the_example_and_is_checked_as_json_before_it_goes() {
+    let mounted = test_event_panel(true, true);
+    settle().await;
+    let data = mounted.one("#test-event-data");
+    let typed = || data.unchecked_ref::<web_sys::HtmlTextAreaElement>().value();
+    assert!(typed().starts_with("{\n"), "{}", typed());
+    assert!(
+        typed().contains("\"username\""),
+        "user.created's example: {}",
+        typed()
+    );
+    let button = mounted.one(".test-event .button.primary");
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("false")
+    );
+
+    type_into(&data, "{\"id\": 1,}");
+    settle().await;
+    assert!(
+        mounted.text(".field-error").starts_with("Not JSON:"),
+        "{}",
+        mounted.text(".field-error")
+    );
+    assert_eq!(data.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    button.click();
+    settle().await;
+    assert_eq!(mounted.text(".test-event-status"), "", "nothing sent");
+
+    type_into(&data, "[1]");
+    settle().await;
+    assert_eq!(
+        mounted.text(".field-error"),
+        "The data must be a JSON object ({ … })."
+    );
+
+    // Another type starts again from its own example.
+    let select = mounted.one("#test-event-type");
+    select
+        .unchecked_ref::<web_sys::HtmlSelectElement>()
+        .set_value("post.created");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    assert!(
+        typed().contains("\"summary\""),
+        "post.created's example: {}",
+        typed()
+    );
+    assert!(mounted.all(".field-error").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn no_test_event_panel_where_the_server_has_no_such_route_and_an_explanation_when_off() {
+    let mounted = test_event_panel(false, true);
+    settle().await;
+    assert!(mounted.all(".test-event").is_empty());
+    drop(mounted);
+    let mounted = test_event_panel(true, false);
+    settle().await;
+    assert!(mounted.text(".test-event .hint").contains("turn it on"));
+    assert!(mounted.all("#test-event-data").is_empty());
 }

@@ -598,3 +598,82 @@ async fn a_refresh_keeps_focus_on_the_same_control_of_the_attempts_table() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_test_event_sent_from_the_page_reaches_the_sink_and_shows_in_the_deliveries() {
+    browser_test("test-event", |ctx| async move {
+        let endpoint = endpoint_page(&ctx, "test-event").await;
+        // Another endpoint on the same type: a test event goes to this one alone.
+        let api = ctx.api();
+        let other = api
+            .create_endpoint(&api.sink_url("test-event-other"), &["user.created"])
+            .await;
+        let panel = ctx.test_event();
+        panel.shown().await;
+        assert!(panel.data().await.contains("\"username\""));
+
+        panel.type_data("{\"id\": 7,").await;
+        panel.data_error("Not JSON").await;
+        panel.send().await;
+        assert!(
+            api.sink_requests("test-event").await.is_empty(),
+            "nothing sent while the data is not JSON"
+        );
+        ctx.screenshot("invalid").await;
+
+        panel.choose("user.updated").await;
+        panel
+            .type_data("{\"id\": 7, \"note\": \"from the console\"}")
+            .await;
+        panel.send().await;
+        panel.status("delivered: 200 OK").await;
+        ctx.screenshot("delivered").await;
+
+        let received = api.sink_requests("test-event").await;
+        assert_eq!(received.len(), 1, "{received:?}");
+        let payload: serde_json::Value = serde_json::from_str(&received[0].body).expect("JSON");
+        assert_eq!(payload["type"], "user.updated");
+        assert_eq!(
+            payload["data"],
+            serde_json::json!({"id": 7, "note": "from the console"})
+        );
+        assert!(received[0].signature_valid);
+        assert!(
+            api.sink_requests("test-event-other").await.is_empty(),
+            "endpoint {} got nothing",
+            other.id
+        );
+        let event = payload["event_id"].as_u64().expect("event_id");
+        // The deliveries below show it without a click.
+        ctx.attempts().row(event, "200").await;
+        let _ = endpoint;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_theme_switch_holds_across_a_reload() {
+    browser_test("theme", |ctx| async move {
+        let endpoint = endpoint_page(&ctx, "theme").await;
+        let theme = ctx.theme_switch();
+        assert_eq!(theme.chosen().await, "system");
+        assert_eq!(theme.page_theme().await, serde_json::Value::Null);
+        theme.choose("dark").await;
+        assert_eq!(theme.page_theme().await, "dark");
+        ctx.reload().await;
+        ctx.endpoint_detail().shown(&endpoint.target).await;
+        assert_eq!(theme.chosen().await, "dark");
+        assert_eq!(theme.page_theme().await, "dark");
+        ctx.screenshot("dark").await;
+        theme.choose("light").await;
+        ctx.reload().await;
+        ctx.endpoint_detail().shown(&endpoint.target).await;
+        assert_eq!(theme.page_theme().await, "light");
+        // The system's theme leaves nothing behind for the next visit.
+        theme.choose("system").await;
+        ctx.reload().await;
+        ctx.endpoint_detail().shown(&endpoint.target).await;
+        assert_eq!(theme.page_theme().await, serde_json::Value::Null);
+    })
+    .await;
+}

@@ -148,13 +148,29 @@ async fn sorting_paging_and_searching_live_in_the_url() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_active_switch_patches_the_endpoint_in_place() {
+async fn the_active_switch_asks_before_turning_off_and_patches_the_endpoint_in_place() {
     browser_test("active-switch", |ctx| async move {
         let endpoint = endpoints_on_the_sink(&ctx, 1).await.remove(0);
         ctx.sign_in_page().sign_in("admin", "admin").await;
-        let list = ctx.endpoint_list();
+        let (list, dialog) = (ctx.endpoint_list(), ctx.dialog());
         assert_eq!(list.switch_checked().await.as_deref(), Some("true"));
-        list.flip_switch("Off").await;
+        let events = list.events_of_first().await;
+        assert_eq!(events.len(), endpoint.events.len(), "{events:?}");
+        ctx.screenshot("table").await;
+
+        // A stray click only asks; Cancel leaves it on, on the server too.
+        list.click_switch().await;
+        dialog.titled("Turn this endpoint off?").await;
+        ctx.screenshot("turn-off").await;
+        dialog.press("Cancel").await;
+        dialog.closed().await;
+        assert_eq!(list.switch_checked().await.as_deref(), Some("true"));
+        assert!(ctx.api().endpoint(endpoint.id).await.is_active);
+
+        list.click_switch().await;
+        dialog.press("Turn off").await;
+        dialog.closed().await;
+        list.switch_says("Off").await;
         assert!(!ctx.api().endpoint(endpoint.id).await.is_active);
 
         ctx.reload().await;

@@ -289,6 +289,12 @@ async fn every_attempt_is_reachable_and_shows_the_payloads_event_without_duratio
             pages.page(1).await;
             pages.summary(&format!("1–5 of 7 attempts · {NOTE}")).await;
         }
+
+        // No test events on the platform: the endpoint page asks once, and stays as it was.
+        let page = ctx.endpoint_detail();
+        page.open(endpoint.id).await;
+        page.shown(&endpoint.target).await;
+        assert!(!ctx.test_event().shown_once_asked().await);
     })
     .await;
 }

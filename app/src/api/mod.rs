@@ -10,6 +10,7 @@
 mod auth;
 mod endpoints;
 mod error;
+mod mock;
 mod secret;
 
 pub use auth::{me, password_grant, refresh_grant};
@@ -18,6 +19,7 @@ pub use endpoints::{
     endpoints, patch_endpoint, resend, update_endpoint,
 };
 pub use error::ApiError;
+pub use mock::{openapi_document, send_test_event};
 pub use secret::{expire_secret, reveal_secret};
 
 use std::{fmt, rc::Rc};

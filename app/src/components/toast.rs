@@ -68,14 +68,9 @@ impl Toasts {
         }
     }
 
-    /// The screen on show (see [`Toasts::screen`]).
-    fn screen(&self, tracked: bool) -> u64 {
-        let read = |(_, visit): &(String, u64)| *visit;
-        if tracked {
-            self.screen.with(read)
-        } else {
-            self.screen.with_untracked(read)
-        }
+    /// The screen on show (see [`Toasts::screen`]; tracked).
+    fn screen(&self) -> u64 {
+        self.screen.with(|(_, visit)| *visit)
     }
 
     pub fn success(&self, text: impl Into<String>) {
@@ -95,9 +90,14 @@ impl Toasts {
     }
 
     fn push(&self, kind: ToastKind, text: String) {
-        let id = self.next_id.get_value();
+        // Nothing once the app that held the toasts is gone (a request that ends after it).
+        let (Some(id), Some(screen)) = (
+            self.next_id.try_get_value(),
+            self.screen.try_with_untracked(|(_, visit)| *visit),
+        ) else {
+            return;
+        };
         self.next_id.set_value(id + 1);
-        let screen = self.screen(false);
         self.list.update(|list| {
             list.push(Toast {
                 id,
@@ -126,7 +126,7 @@ pub fn ToastRegion() -> impl IntoView {
     // Those of another screen wait out their time unseen (and never come back with their screen).
     let of_kind = move |kind: ToastKind| {
         move || {
-            let screen = toasts.screen(true);
+            let screen = toasts.screen();
             toasts.list.with(|list| {
                 list.iter()
                     .filter(|t| t.kind == kind && t.screen == screen)

@@ -103,6 +103,15 @@ impl Mounted {
             .collect()
     }
 
+    /// Clicks the element matching `css` whose text is `text`.
+    pub fn click_text(&self, css: &str, text: &str) {
+        self.all(css)
+            .into_iter()
+            .find(|e| e.text_content().unwrap_or_default().trim() == text)
+            .unwrap_or_else(|| panic!("no `{css}` saying {text:?} in {}", self.host.inner_html()))
+            .click();
+    }
+
     pub fn text(&self, css: &str) -> String {
         self.one(css)
             .text_content()

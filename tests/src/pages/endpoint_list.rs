@@ -137,17 +137,40 @@ impl EndpointListPage<'_> {
             .expect("checked")
     }
 
-    /// Flips the first row's switch and waits until it says `label` and the server answered.
-    pub async fn flip_switch(&self, label: &str) {
+    /// Clicks the first row's switch (turning it off opens a confirmation: see `Dialog`).
+    pub async fn click_switch(&self) {
         self.active_switch()
             .await
             .click()
             .await
             .expect("click the switch");
+    }
+
+    /// Waits until the first row's switch says `label` ("On", "Off") and the server answered.
+    pub async fn switch_says(&self, label: &str) {
         self.0.find_text("tbody .switch-label", label).await;
         self.0
             .wait_for_absence("tbody input[role=switch][aria-disabled=true]", None)
             .await;
+    }
+
+    /// Opens the first row's subscribed events; returns them.
+    pub async fn events_of_first(&self) -> Vec<String> {
+        self.0.click("tbody tr:first-child .event-count").await;
+        self.0
+            .find("tbody tr:first-child details[open] .chip")
+            .await;
+        let mut events = Vec::new();
+        for chip in self
+            .0
+            .client
+            .find_all(Locator::Css("tbody tr:first-child details[open] .chip"))
+            .await
+            .expect("the events")
+        {
+            events.push(text_of(chip).await);
+        }
+        events
     }
 
     /// Follows the first row's "Edit".

@@ -15,6 +15,7 @@ mod secret_panel;
 mod shell;
 mod sign_in;
 mod signature_tool;
+mod test_event;
 
 pub use attempts::Attempts;
 pub use deliveries::Deliveries;
@@ -28,6 +29,7 @@ pub use secret_panel::SecretPanel;
 pub use shell::Shell;
 pub use sign_in::SignInPage;
 pub use signature_tool::SignatureToolPage;
+pub use test_event::{TestEventPanel, ThemeSwitch};
 
 use crate::Ctx;
 
@@ -90,6 +92,16 @@ impl Ctx {
     /// `/tools/signature`.
     pub fn signature_tool(&self) -> SignatureToolPage<'_> {
         SignatureToolPage(self)
+    }
+
+    /// "Send a test event" on `/endpoints/:id`.
+    pub fn test_event(&self) -> TestEventPanel<'_> {
+        TestEventPanel(self)
+    }
+
+    /// The header's theme switch.
+    pub fn theme_switch(&self) -> ThemeSwitch<'_> {
+        ThemeSwitch(self)
     }
 }
 

@@ -1,11 +1,13 @@
 //! `/endpoints/:id`: the endpoint's fields, its subscriptions, actions (edit, activate or deactivate,
-//! delete), the signing secret and the deliveries by event (shown once the rest is, so that nothing
-//! moves); the not-found screen when it does not exist.
+//! delete), the signing secret, a test event (when the server offers it) and the deliveries by event
+//! (shown once the rest is, so that nothing moves); the not-found screen when it does not exist.
 
 use leptos::prelude::*;
 use webhook_api::{Endpoint, EndpointPatch};
 
-use super::{DeleteEndpointDialog, SigningSecretPanel, provide_revealed_secret};
+use super::{
+    DeleteEndpointDialog, SigningSecretPanel, provide_revealed_secret, test_event::TestEventPanel,
+};
 use crate::{
     api,
     components::task::Task,
@@ -55,6 +57,7 @@ pub fn EndpointDetail(id: u64) -> impl IntoView {
                                     endpoint.reload();
                                     endpoint_changes.update(|n| *n += 1);
                                 })
+                                on_delivered=Callback::new(move |()| endpoint_changes.update(|n| *n += 1))
                             />
                         }
                         .into_any()
@@ -78,7 +81,12 @@ pub fn EndpointDetail(id: u64) -> impl IntoView {
 
 /// Everything but the attempts, for one loaded endpoint.
 #[component]
-fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoView {
+fn EndpointSummary(
+    endpoint: Endpoint,
+    on_changed: Callback<()>,
+    /// A test event sent from here was delivered: the attempts show it.
+    on_delivered: Callback<()>,
+) -> impl IntoView {
     let location = use_location();
     let id = endpoint.id;
     let deleting = RwSignal::new(false);
@@ -92,6 +100,7 @@ fn EndpointSummary(endpoint: Endpoint, on_changed: Callback<()>) -> impl IntoVie
             // Not reloaded after an expire: that would rebuild the panel and lose its offer to reveal.
             <SigningSecretPanel id on_expired=move |saved: Endpoint| updated_at.set(saved.updated_at) />
         </div>
+        <TestEventPanel endpoint=for_delete.clone() on_delivered />
         <Show when=move || deleting.get()>
             <DeleteEndpointDialog
                 endpoint=for_delete.clone()

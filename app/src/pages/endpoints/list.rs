@@ -79,7 +79,7 @@ pub fn EndpointList() -> impl IntoView {
             {loaded(
                 page,
                 "Could not load the endpoints",
-                || view! { <TableSkeleton rows=6 columns=7 /> }.into_any(),
+                || view! { <TableSkeleton rows=6 columns=5 /> }.into_any(),
                 move |data| {
                     let q = query.get_untracked();
                     view! { <EndpointPage data query=q to_delete /> }.into_any()

@@ -1,5 +1,5 @@
 //! The endpoint screens: the table (`list`, `table`), create and edit (`form/`), the detail with its
-//! signing secret (`detail`, `secret/`), delete.
+//! signing secret (`detail`, `secret/`) and a test event (`test_event/`), delete.
 
 mod delete;
 mod detail;
@@ -7,6 +7,7 @@ pub mod form;
 mod list;
 mod secret;
 mod table;
+pub mod test_event;
 
 pub use delete::DeleteEndpointDialog;
 pub use detail::EndpointDetail;

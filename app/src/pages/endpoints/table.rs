@@ -9,6 +9,7 @@ use crate::{
     components::task::Task,
     components::{
         datetime::RelativeTime,
+        dialog::ConfirmDialog,
         sort_header::{SortHeader, SortState},
         toast::use_toasts,
     },
@@ -16,9 +17,6 @@ use crate::{
     routes,
     session::use_session,
 };
-
-/// How many subscribed events show as chips before "+N".
-const CHIPS: usize = 3;
 
 #[component]
 pub fn EndpointTable(
@@ -45,13 +43,10 @@ pub fn EndpointTable(
                 <caption class="visually-hidden">"Webhook endpoints"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Target"</th>
-                        <th scope="col" class="col-description">"Description"</th>
-                        <th scope="col">"Events"</th>
+                        <th scope="col" class="col-target">"Endpoint"</th>
+                        <th scope="col" class="col-events">"Events"</th>
                         {header("Active", EndpointSortField::IsActive, "col-active")}
-                        <th scope="col" class="col-ssl">"SSL"</th>
                         {header("Created", EndpointSortField::CreatedAt, "col-created")}
-                        {header("Updated", EndpointSortField::UpdatedAt, "col-updated")}
                         <th scope="col" class="col-actions">
                             <span class="visually-hidden">"Actions"</span>
                         </th>
@@ -68,53 +63,46 @@ pub fn EndpointTable(
     }
 }
 
+/// One endpoint: the target with its description (and a warning when certificates are not checked)
+/// as the main cell, the events as a count, the switch, when it was created (and edited), the actions.
 #[component]
 fn EndpointRow(endpoint: Endpoint, on_delete: Callback<Endpoint>) -> impl IntoView {
     let id = endpoint.id;
     let for_delete = endpoint.clone();
+    // The last change says something only when it differs from the creation (an edit, a switch, an
+    // expire): then it is a second line under "Created", not a column of its own.
+    let edited = endpoint.updated_at != endpoint.created_at;
     view! {
         <tr data-endpoint-id=id.to_string() data-key=id.to_string()>
             <td class="col-target">
                 <a class="target" href=routes::endpoint(id) title=endpoint.target.clone()>
-                    {endpoint.target.clone()}
+                    {target_parts(&endpoint.target)}
                 </a>
+                {(!endpoint.description.is_empty())
+                    .then(|| view! { <span class="description">{endpoint.description.clone()}</span> })}
+                {(!endpoint.ssl_cert_verification)
+                    .then(|| {
+                        view! {
+                            <span class="badge warn ssl-off" title="Certificate errors are ignored for this endpoint">
+                                "SSL not verified"
+                            </span>
+                        }
+                    })}
             </td>
-            <td class="col-description">
-                {if endpoint.description.is_empty() {
-                    view! {
-                        <span class="muted">
-                            <span aria-hidden="true">"—"</span>
-                            <span class="visually-hidden">"No description"</span>
-                        </span>
-                    }
-                        .into_any()
-                } else {
-                    view! { <span class="description">{endpoint.description.clone()}</span> }.into_any()
-                }}
-            </td>
-            <td class="col-events">
-                <EventChips events=endpoint.events.clone() />
+            <td class="col-events" data-label="Events">
+                <EventCount events=endpoint.events.clone() />
             </td>
             <td class="col-active" data-label="Active">
                 <ActiveSwitch id active=endpoint.is_active target=endpoint.target.clone() />
             </td>
-            <td class="col-ssl" data-label="SSL">
-                {if endpoint.ssl_cert_verification {
-                    view! { <span class="badge ok">"Verified"</span> }.into_any()
-                } else {
-                    view! {
-                        <span class="badge warn" title="Certificate errors are ignored for this endpoint">
-                            "Not verified"
-                        </span>
-                    }
-                        .into_any()
-                }}
-            </td>
             <td class="col-created" data-label="Created">
                 <RelativeTime iso=endpoint.created_at.clone() />
-            </td>
-            <td class="col-updated" data-label="Updated">
-                <RelativeTime iso=endpoint.updated_at.clone() />
+                {edited
+                    .then(|| {
+                        view! {
+                            <span class="edited">"edited " <RelativeTime iso=endpoint.updated_at.clone() /></span>
+                        }
+                    })}
             </td>
             <td class="col-actions">
                 <span class="row-actions">
@@ -133,33 +121,67 @@ fn EndpointRow(endpoint: Endpoint, on_delete: Callback<Endpoint>) -> impl IntoVi
     }
 }
 
-/// "5 events" and the first few types as chips.
+/// A URL as text that a narrow cell wraps only after its separators (`/`, `.`, `?`, `&`), never inside
+/// a word: the separators end a `<wbr>`-led segment each. The text is the whole URL, unchanged.
+fn target_parts(target: &str) -> impl IntoView + use<> {
+    target_segments(target)
+        .into_iter()
+        .map(|segment| view! { {segment}<wbr /> })
+        .collect_view()
+}
+
+/// `target` cut after each run of separators: where a line may break.
+pub fn target_segments(target: &str) -> Vec<String> {
+    let mut segments = Vec::new();
+    let mut current = String::new();
+    let mut chars = target.chars().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c);
+        let separator = matches!(c, '/' | '.' | '?' | '&' | '=');
+        let next_is_separator = chars
+            .peek()
+            .is_some_and(|n| matches!(n, '/' | '.' | '?' | '&' | '='));
+        if separator && !next_is_separator {
+            segments.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        segments.push(current);
+    }
+    segments
+}
+
+/// "5 events", a button that shows the subscribed types under it.
 #[component]
-pub fn EventChips(events: Vec<Subscription>) -> impl IntoView {
+pub fn EventCount(events: Vec<Subscription>) -> impl IntoView {
     let count = events.len();
-    let more = count.saturating_sub(CHIPS);
+    let label = if count == 1 {
+        "1 event".to_owned()
+    } else {
+        format!("{count} events")
+    };
     view! {
-        <span class="event-chips">
-            <span class="event-count">
-                {if count == 1 { "1 event".to_owned() } else { format!("{count} events") }}
-            </span>
-            {events
-                .into_iter()
-                .take(CHIPS)
-                .map(|s| view! { <code class="chip">{s.event_type}</code> })
-                .collect_view()}
-            {(more > 0).then(|| view! { <span class="chip more">{format!("+{more}")}</span> })}
-        </span>
+        <details class="event-list">
+            <summary class="event-count">{label}</summary>
+            <ul class="event-chips">
+                {events
+                    .into_iter()
+                    .map(|s| view! { <li><code class="chip">{s.event_type}</code></li> })
+                    .collect_view()}
+            </ul>
+        </details>
     }
 }
 
-/// The active switch: flips at once, PATCHes in place, and flips back with an error toast if the server
-/// refuses.
+/// The active switch. Turning on goes at once; turning off asks first (it stops deliveries and cancels
+/// the scheduled retries, contract §6, which no undo would bring back), so a stray Space does nothing
+/// silently. The switch PATCHes in place, and flips back with an error toast if the server refuses.
 #[component]
 pub fn ActiveSwitch(id: u64, active: bool, #[prop(into)] target: String) -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let checked = RwSignal::new(active);
+    let confirming = RwSignal::new(false);
     let patch = Task::new(move |wanted: &bool| {
         let wanted = *wanted;
         let client = session.client();
@@ -176,9 +198,11 @@ pub fn ActiveSwitch(id: u64, active: bool, #[prop(into)] target: String) -> impl
                     toasts.failed(&format!("Could not {what} the endpoint"), &error);
                 }
             }
+            confirming.set(false);
         }
     });
     let pending = patch.pending();
+    let name = target.clone();
     view! {
         <label class="switch">
             <input
@@ -190,8 +214,12 @@ pub fn ActiveSwitch(id: u64, active: bool, #[prop(into)] target: String) -> impl
                 aria-disabled=move || pending.get().to_string()
                 on:change=move |ev| {
                     let wanted = event_target_checked(&ev);
-                    if pending.get_untracked() {
+                    if pending.get_untracked() || !wanted {
+                        // Off waits for the confirmation; the switch stays on until then.
                         event_target::<web_sys::HtmlInputElement>(&ev).set_checked(!wanted);
+                        if !wanted && !pending.get_untracked() {
+                            confirming.set(true);
+                        }
                         return;
                     }
                     checked.set(wanted);
@@ -201,5 +229,51 @@ pub fn ActiveSwitch(id: u64, active: bool, #[prop(into)] target: String) -> impl
             <span class="switch-track" aria-hidden="true"></span>
             <span class="switch-label">{move || if checked.get() { "On" } else { "Off" }}</span>
         </label>
+        {move || {
+            confirming
+                .get()
+                .then(|| {
+                    let name = name.clone();
+                    view! {
+                        <ConfirmDialog
+                            title="Turn this endpoint off?"
+                            confirm_label="Turn off"
+                            pending=pending
+                            error=Signal::stored(None::<String>)
+                            on_confirm=move |()| {
+                                checked.set(false);
+                                patch.dispatch(false);
+                            }
+                            on_cancel=move |()| confirming.set(false)
+                        >
+                            <p>
+                                "No events go to " <strong class="target">{name}</strong>
+                                " until it is turned on again, and its scheduled retries are cancelled."
+                            </p>
+                        </ConfirmDialog>
+                    }
+                })
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::target_segments;
+
+    #[test]
+    fn a_url_breaks_only_after_its_separators() {
+        assert_eq!(
+            target_segments("https://hooks.shop.example/in/orders?x=1&y=2"),
+            [
+                "https://", "hooks.", "shop.", "example/", "in/", "orders?", "x=", "1&", "y=", "2"
+            ]
+        );
+        assert_eq!(
+            target_segments("https://shop.example/hooks/").concat(),
+            "https://shop.example/hooks/",
+            "the text is the whole URL"
+        );
+        assert_eq!(target_segments(""), Vec::<String>::new());
     }
 }

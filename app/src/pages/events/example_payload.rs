@@ -11,15 +11,21 @@ use crate::json_tree::{self, Json};
 /// A delivery's payload for event type `name` with the example data, as the platform sends it; `None`
 /// for a type without an example.
 pub fn example_payload(name: &str) -> Option<String> {
-    let examples = json_tree::parse(EXAMPLES).ok()?;
-    let template = examples.get("events")?.get(name)?;
-    let data = resolve(template, examples.get("fragments")?)?;
+    let data = example_data(name)?;
     let mut quoted = String::new();
     json_tree::write_string(&mut quoted, name);
     Some(format!(
         r#"{{"event_id": 1042, "type": {quoted}, "created": 1716822000.123456, "data": {}}}"#,
         data.compact()
     ))
+}
+
+/// The example `data` of event type `name` (a test event starts from it); `None` for a type without
+/// an example.
+pub fn example_data(name: &str) -> Option<Json> {
+    let examples = json_tree::parse(EXAMPLES).ok()?;
+    let template = examples.get("events")?.get(name)?;
+    resolve(template, examples.get("fragments")?)
 }
 
 /// `template` with its fragment references replaced; `None` if it names a fragment that is not there.

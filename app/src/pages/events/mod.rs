@@ -2,7 +2,7 @@
 //! endpoints subscribe to it, and an example payload (`example_payload`) drawn when first opened. A
 //! filter box over the types and groups keeps its text in the URL query (`?search=`).
 
-mod example_payload;
+pub mod example_payload;
 
 use leptos::prelude::*;
 use webhook_api::{Endpoint, catalog};
