@@ -67,6 +67,11 @@ impl Location {
         self.path.get()
     }
 
+    /// The path, or `None` once the app that held it is gone (tracked).
+    pub fn try_path(&self) -> Option<String> {
+        self.path.try_get()
+    }
+
     /// The query parameter `name`, percent-decoded, tracked.
     pub fn query(&self, name: &str) -> Option<String> {
         self.search.with(|search| query_value(search, name))

@@ -8,11 +8,7 @@ use crate::json_tree::{self, Json};
 
 /// The server's OpenAPI document (`GET /openapi.json`) as text; a server without one answers 404.
 pub async fn openapi_document(client: &Client) -> Result<String, ApiError> {
-    let response = client.send(Method::GET, "/openapi.json", None).await?;
-    response
-        .text()
-        .await
-        .map_err(|error| ApiError::Network(error.to_string()))
+    text_of(client, Method::GET, "/openapi.json", None).await
 }
 
 /// Sends an event of `event_type` with `data` to endpoint `id` alone (`POST /__mock/events/` with
@@ -28,21 +24,34 @@ pub async fn send_test_event(
     body.push_str(r#","data":"#);
     body.push_str(&data.compact());
     body.push_str(&format!(r#","endpoints":[{id}]}}"#));
-    let response = client
-        .send(Method::POST, "/__mock/events/", Some(Body::Json(body)))
-        .await?;
-    let text = response
-        .text()
-        .await
-        .map_err(|error| ApiError::Network(error.to_string()))?;
+    let text = text_of(
+        client,
+        Method::POST,
+        "/__mock/events/",
+        Some(Body::Json(body)),
+    )
+    .await?;
     match json_tree::parse(&text)
         .ok()
         .as_ref()
         .and_then(|j| j.get("event_id"))
     {
-        Some(Json::Number(number)) => number
-            .parse()
-            .map_err(|_| ApiError::Decode(format!("event_id is not an id: {number}"))),
-        _ => Err(ApiError::Decode("no event_id in the answer".into())),
+        Some(Json::Number(number)) => number.parse().ok(),
+        _ => None,
     }
+    .ok_or_else(|| ApiError::Decode("no event_id in the answer".into()))
+}
+
+/// The text of a successful answer.
+async fn text_of(
+    client: &Client,
+    method: Method,
+    path: &str,
+    body: Option<Body>,
+) -> Result<String, ApiError> {
+    let response = client.send(method, path, body).await?;
+    response
+        .text()
+        .await
+        .map_err(|error| ApiError::Network(error.to_string()))
 }

@@ -45,9 +45,9 @@ pub fn BlockSkeleton(lines: usize) -> impl IntoView {
 /// later: screen readers announce a change to a live region, not what one held when it appeared.
 #[component]
 fn LoadingStatus() -> impl IntoView {
-    let text = RwSignal::new("");
+    let shown = RwSignal::new(false);
     request_animation_frame(move || {
-        text.try_set("Loading…");
+        shown.try_set(true);
     });
-    view! { <p class="visually-hidden" role="status">{text}</p> }
+    view! { <p class="visually-hidden" role="status">{move || if shown.get() { "Loading…" } else { "" }}</p> }
 }

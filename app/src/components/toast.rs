@@ -36,8 +36,8 @@ pub struct Toast {
     pub id: u64,
     pub kind: ToastKind,
     pub text: String,
-    /// The screen it was shown on (see `Toasts::screen`).
-    screen: u64,
+    /// The path of the screen it was shown on.
+    screen: String,
 }
 
 /// The app's toasts (a context value).
@@ -45,32 +45,26 @@ pub struct Toast {
 pub struct Toasts {
     list: RwSignal<Vec<Toast>>,
     next_id: StoredValue<u64>,
-    /// Which screen is on show: its path and how many times the path changed before (a new page or
-    /// order of the same list is the same screen).
-    screen: Memo<(String, u64)>,
+    /// Where the app is: a toast shows on the path it was pushed on (another page or order of the same
+    /// list is the same screen), and is dropped when the path changes.
+    location: Location,
 }
 
 impl Toasts {
     /// The toasts of the app at `location`.
     pub fn new(location: Location) -> Self {
+        let list = RwSignal::new(Vec::<Toast>::new());
+        // Gone with their screen, for good: back on it later is a new visit.
+        Effect::watch(
+            move || location.path(),
+            move |path, _, _| list.update(|list| list.retain(|t| t.screen == *path)),
+            false,
+        );
         Self {
-            list: RwSignal::new(Vec::new()),
+            list,
             next_id: StoredValue::new(1),
-            screen: Memo::new(move |shown: Option<&(String, u64)>| {
-                let path = location.path();
-                let visit = match shown {
-                    None => 0,
-                    Some((before, visit)) if *before == path => *visit,
-                    Some((_, visit)) => visit + 1,
-                };
-                (path, visit)
-            }),
+            location,
         }
-    }
-
-    /// The screen on show (see [`Toasts::screen`]; tracked).
-    fn screen(&self) -> u64 {
-        self.screen.with(|(_, visit)| *visit)
     }
 
     pub fn success(&self, text: impl Into<String>) {
@@ -93,7 +87,7 @@ impl Toasts {
         // Nothing once the app that held the toasts is gone (a request that ends after it).
         let (Some(id), Some(screen)) = (
             self.next_id.try_get_value(),
-            self.screen.try_with_untracked(|(_, visit)| *visit),
+            untrack(|| self.location.try_path()),
         ) else {
             return;
         };
@@ -123,10 +117,10 @@ pub fn use_toasts() -> Toasts {
 #[component]
 pub fn ToastRegion() -> impl IntoView {
     let toasts = use_toasts();
-    // Those of another screen wait out their time unseen (and never come back with their screen).
+    // Only those of the screen on show (the others go once the path changed).
     let of_kind = move |kind: ToastKind| {
         move || {
-            let screen = toasts.screen();
+            let screen = toasts.location.path();
             toasts.list.with(|list| {
                 list.iter()
                     .filter(|t| t.kind == kind && t.screen == screen)

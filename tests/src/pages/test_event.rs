@@ -68,9 +68,19 @@ impl TestEventPanel<'_> {
             .await;
     }
 
-    /// Waits for the status line to say `text` ("delivered: 200 OK").
+    /// Waits for the status line to say `text` ("sent").
     pub async fn status(&self, text: &str) {
         self.0.find_text(".test-event-status", text).await;
+    }
+
+    /// The id of the event the status line says was sent ("Event 12 sent. …").
+    pub async fn sent_event(&self) -> u64 {
+        let status = super::text_of(self.0.find_text(".test-event-status", " sent.").await).await;
+        status
+            .strip_prefix("Event ")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("no event id in {status:?}"))
     }
 }
 

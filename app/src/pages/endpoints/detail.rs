@@ -57,7 +57,7 @@ pub fn EndpointDetail(id: u64) -> impl IntoView {
                                     endpoint.reload();
                                     endpoint_changes.update(|n| *n += 1);
                                 })
-                                on_delivered=Callback::new(move |()| endpoint_changes.update(|n| *n += 1))
+                                on_sent=Callback::new(move |()| endpoint_changes.update(|n| *n += 1))
                             />
                         }
                         .into_any()
@@ -84,8 +84,8 @@ pub fn EndpointDetail(id: u64) -> impl IntoView {
 fn EndpointSummary(
     endpoint: Endpoint,
     on_changed: Callback<()>,
-    /// A test event sent from here was delivered: the attempts show it.
-    on_delivered: Callback<()>,
+    /// A test event sent from here is on its way: the attempts reload to show it.
+    on_sent: Callback<()>,
 ) -> impl IntoView {
     let location = use_location();
     let id = endpoint.id;
@@ -100,7 +100,7 @@ fn EndpointSummary(
             // Not reloaded after an expire: that would rebuild the panel and lose its offer to reveal.
             <SigningSecretPanel id on_expired=move |saved: Endpoint| updated_at.set(saved.updated_at) />
         </div>
-        <TestEventPanel endpoint=for_delete.clone() on_delivered />
+        <TestEventPanel endpoint=for_delete.clone() on_sent />
         <Show when=move || deleting.get()>
             <DeleteEndpointDialog
                 endpoint=for_delete.clone()

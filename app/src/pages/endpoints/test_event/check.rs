@@ -24,10 +24,7 @@ pub fn offers_test_events(openapi: &str) -> bool {
 /// counted in characters from 1).
 pub fn check_data(text: &str) -> Result<Json, String> {
     if text.len() > MAX_DATA_BYTES {
-        return Err(format!(
-            "Too long: at most {} KiB of JSON.",
-            MAX_DATA_BYTES / 1024
-        ));
+        return Err("Too long: at most 64 KiB of JSON.".to_owned());
     }
     match json_tree::parse(text) {
         Ok(data @ Json::Object(_)) => Ok(data),
