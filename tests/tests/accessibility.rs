@@ -93,6 +93,11 @@ async fn the_endpoint_table_and_its_delete_dialog_pass_axe() {
 
         ctx.press("\u{E00C}").await;
         ctx.dialog().closed().await;
+        list.click_switch().await;
+        ctx.dialog().titled("Turn this endpoint off?").await;
+        ctx.assert_accessible("turn-off-dialog").await;
+        ctx.dialog().press("Cancel").await;
+        ctx.dialog().closed().await;
         ctx.phone_width().await;
         list.first_row().await;
         ctx.assert_accessible("endpoints-phone").await;
@@ -140,7 +145,14 @@ async fn the_endpoint_detail_and_the_signing_secret_dialogs_pass_axe() {
         let endpoint = on_an_endpoint_page(&ctx, "detail").await;
         let (page, panel, dialog) = (ctx.endpoint_detail(), ctx.secret_panel(), ctx.dialog());
         ctx.deliveries().empty("No deliveries in this window").await;
+        ctx.test_event().shown().await;
         ctx.assert_accessible("detail").await;
+        ctx.test_event().type_data("{\"id\": ").await;
+        ctx.test_event().data_error("Not JSON").await;
+        ctx.assert_accessible("test-event-invalid").await;
+        ctx.phone_width().await;
+        ctx.assert_accessible("detail-phone").await;
+        ctx.desktop_width().await;
 
         page.action("Deactivate").await;
         ctx.shell().toast("Endpoint deactivated").await;
