@@ -19,9 +19,10 @@ async fn create_reveal_and_resend_with_the_keyboard_only() {
         let (form, panel, deliveries) = (ctx.endpoint_form(), ctx.secret_panel(), ctx.deliveries());
         ctx.sign_in_page().open().await;
 
-        // Sign in. The first stop is the skip link, then the brand, the sign-in method, the username.
+        // Sign in. The first stop is the skip link, then the brand, the theme switch, the sign-in
+        // method, the username.
         assert_eq!(ctx.tab_to(Shell::SKIP_LINK, 1).await, 1);
-        assert_eq!(ctx.tab_to(SignInPage::USERNAME, 3).await, 3);
+        assert_eq!(ctx.tab_to(SignInPage::USERNAME, 4).await, 4);
         ctx.type_keys("admin").await;
         ctx.key(Key::Tab).await;
         ctx.assert_visible_focus_on(SignInPage::PASSWORD).await;
