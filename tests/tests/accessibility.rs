@@ -311,11 +311,12 @@ async fn every_text_on_a_phone_is_at_least_12_px() {
         assert_legible(&ctx, "sign-in").await;
 
         let endpoint = on_an_endpoint_page(&ctx, "legible").await;
-        let (api, attempts) = (ctx.api(), ctx.attempts());
+        let (api, deliveries, attempts) = (ctx.api(), ctx.deliveries(), ctx.attempts());
         let event = api.trigger("user.created").await;
-        attempts.toggle_auto_refresh().await;
-        attempts.row(event.event_id, "Delivered").await;
-        attempts.open(event.event_id).await;
+        let row = deliveries.event(event.event_id, &["Delivered"]).await;
+        deliveries.toggle(&row).await;
+        deliveries.tries(1).await;
+        deliveries.open_try("Attempt").await;
         attempts.body_key("\"event_id\"").await;
         ctx.secret_panel().reveal("admin").await;
         ctx.dialog().closed().await;

@@ -629,7 +629,7 @@ async fn a_test_event_sent_from_the_page_reaches_the_sink_and_shows_in_the_deliv
         panel.status("sent").await;
         // The deliveries below show it without a click.
         let event = panel.sent_event().await;
-        ctx.attempts().row(event, "200").await;
+        ctx.deliveries().event(event, &["Delivered"]).await;
         ctx.screenshot("delivered").await;
 
         let received = api.sink_requests("test-event").await;
