@@ -9,9 +9,14 @@ use std::{
 
 use crate::Result;
 
-/// The workspace root (the parent of this crate).
+/// The workspace root (the parent of this crate). `cargo run` (`cargo xtask`) says where this crate is
+/// at run time; the path compiled in is only the fallback, because a `target/` copied from another
+/// checkout keeps a binary built there, which would otherwise build and test that checkout.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives in the workspace")
         .to_path_buf()
