@@ -3,7 +3,7 @@
 use std::{
     ffi::OsString,
     net::TcpListener,
-    path::{Path, PathBuf},
+    path::PathBuf,
     process::{Child, Command},
 };
 
