@@ -51,7 +51,7 @@ async fn the_password_grant_gives_a_token_that_names_the_admin() {
         .unwrap();
     assert_eq!(token.token_type, "Bearer");
     assert!(token.refresh_token.is_some());
-    let me = api::me(&Client::new(server()).with_token(&token.access_token))
+    let me = api::get_current_user(&Client::new(server()).with_token(&token.access_token))
         .await
         .unwrap();
     assert_eq!((me.username.as_str(), me.role), ("admin", Role::Admin));
@@ -65,7 +65,7 @@ async fn a_refresh_grant_gives_a_new_working_token() {
     let next = api::refresh_grant(&Client::new(server()), &first.refresh_token.unwrap(), None)
         .await
         .unwrap();
-    let me = api::me(&Client::new(server()).with_token(&next.access_token)).await;
+    let me = api::get_current_user(&Client::new(server()).with_token(&next.access_token)).await;
     assert_eq!(me.unwrap().username, "admin");
 }
 
@@ -86,12 +86,12 @@ async fn a_wrong_password_is_an_oauth_error() {
 #[wasm_bindgen_test]
 async fn no_token_is_unauthorized_and_a_member_is_forbidden() {
     let query = ListQuery::<EndpointSortField>::default();
-    let anonymous = api::endpoints(&Client::new(server()), &query)
+    let anonymous = api::list_endpoints(&Client::new(server()), &query)
         .await
         .unwrap_err();
     assert!(anonymous.is_unauthorized(), "{anonymous:?}");
     let member = Client::new(server()).with_token("dev-member-token");
-    let forbidden = api::endpoints(&member, &query).await.unwrap_err();
+    let forbidden = api::list_endpoints(&member, &query).await.unwrap_err();
     assert!(forbidden.is_forbidden(), "{forbidden:?}");
     assert_eq!(
         forbidden.body().unwrap().general_error().unwrap().code,
@@ -107,7 +107,7 @@ async fn create_then_read_back_an_endpoint() {
         .unwrap();
     assert_eq!(created.target, target);
     assert!(created.is_active && created.ssl_cert_verification);
-    let read = api::endpoint(&admin(), created.id).await.unwrap();
+    let read = api::get_endpoint(&admin(), created.id).await.unwrap();
     assert_eq!(read, created);
 }
 
@@ -134,7 +134,7 @@ async fn search_finds_an_endpoint_by_part_of_its_target() {
         .unwrap()
         .to_uppercase();
     let query = ListQuery::<EndpointSortField>::default().with_search(&needle);
-    let page = api::endpoints(&admin(), &query).await.unwrap();
+    let page = api::list_endpoints(&admin(), &query).await.unwrap();
     assert_eq!(page.count, 1);
     assert_eq!(page.results[0].id, created.id);
 }
@@ -149,10 +149,10 @@ async fn the_list_pages_and_orders_as_asked() {
     api::create_endpoint(&admin(), &write(&unique_target("paged")))
         .await
         .unwrap();
-    let first = api::endpoints(&admin(), &query).await.unwrap();
+    let first = api::list_endpoints(&admin(), &query).await.unwrap();
     assert_eq!(first.results.len(), 1);
     assert!(first.count >= 1);
-    let second = api::endpoints(&admin(), &query.with_offset(1))
+    let second = api::list_endpoints(&admin(), &query.with_offset(1))
         .await
         .unwrap();
     if first.count >= 2 {
@@ -185,20 +185,20 @@ async fn update_patch_and_delete_change_the_endpoint() {
     assert!(!patched.is_active);
 
     api::delete_endpoint(&admin(), created.id).await.unwrap();
-    let gone = api::endpoint(&admin(), created.id).await.unwrap_err();
+    let gone = api::get_endpoint(&admin(), created.id).await.unwrap_err();
     assert!(gone.is_not_found());
 }
 
 #[wasm_bindgen_test]
 async fn the_catalog_lists_the_event_types_in_order() {
-    let catalog = api::catalog(&admin()).await.unwrap();
+    let catalog = api::get_event_catalog(&admin()).await.unwrap();
     assert_eq!(catalog.len(), 38);
     assert_eq!(catalog[0], "comment.created");
 }
 
 #[wasm_bindgen_test]
 async fn a_server_that_is_not_there_is_a_network_error() {
-    let error = api::catalog(&Client::new("http://127.0.0.1:9").with_token("x"))
+    let error = api::get_event_catalog(&Client::new("http://127.0.0.1:9").with_token("x"))
         .await
         .unwrap_err();
     assert!(matches!(error, ApiError::Network(_)), "{error:?}");

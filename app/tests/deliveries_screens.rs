@@ -54,7 +54,7 @@ async fn endpoint_with_one_event() -> (u64, u64) {
     let body: serde_json::Value = serde_json::from_str(&created.text().await.unwrap()).unwrap();
     // The attempt is listed once its try is over: ask until it is (each ask is a round trip).
     let mut asked = 0;
-    while api::attempts(&admin, endpoint.id, &ListQuery::default())
+    while api::list_attempts(&admin, endpoint.id, &ListQuery::default())
         .await
         .unwrap()
         .count

@@ -564,7 +564,8 @@ async fn turning_an_endpoint_on_goes_at_once() {
 async fn a_failed_load_shows_the_error_and_retries_on_demand() {
     use app::components::remote::{Remote, loaded};
     let mounted = mount(Some(admin_session("http://127.0.0.1:9")), || {
-        let catalog = Remote::new(|client| async move { app::api::catalog(&client).await });
+        let catalog =
+            Remote::new(|client| async move { app::api::get_event_catalog(&client).await });
         loaded(
             catalog,
             "Could not load the event catalog",

@@ -25,7 +25,7 @@ pub fn public_router() -> OpenApiRouter<AppState> {
 
 /// Routes any signed-in user may call.
 pub fn user_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(current_user))
+    OpenApiRouter::new().routes(routes!(get_current_user))
 }
 
 /// The form fields of a token request.
@@ -174,6 +174,6 @@ fn oauth_error(error: &str, description: Option<&str>) -> Response {
 #[utoipa::path(get, path = "/api/v2/user/me/", tag = "auth",
     responses((status = 200, body = User), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn current_user(CurrentUser(user): CurrentUser) -> Json<User> {
+async fn get_current_user(CurrentUser(user): CurrentUser) -> Json<User> {
     Json(user)
 }

@@ -67,6 +67,6 @@ async fn token(client: &Client, form: &[(&str, &str)]) -> Result<TokenResponse, 
 }
 
 /// The signed-in user.
-pub async fn me(client: &Client) -> Result<User, ApiError> {
+pub async fn get_current_user(client: &Client) -> Result<User, ApiError> {
     client.get("/api/v2/user/me/").await
 }

@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// A page of endpoints; with a search text, through the contract's search route (substring of target).
-pub async fn endpoints(
+pub async fn list_endpoints(
     client: &Client,
     query: &ListQuery<EndpointSortField>,
 ) -> Result<Page<Endpoint>, ApiError> {
@@ -46,7 +46,7 @@ fn page_params(limit: u64, offset: u64, ordering: Option<String>) -> Vec<(&'stat
 
 /// Every endpoint, asking for a hundred at a time (for the event catalog's subscribers), by the offsets
 /// the server's answers give, so that a server whose pages are smaller skips none.
-pub async fn all_endpoints(client: &Client) -> Result<Vec<Endpoint>, ApiError> {
+pub async fn list_all_endpoints(client: &Client) -> Result<Vec<Endpoint>, ApiError> {
     let limit = webhook_api::MAX_PAGE_SIZE;
     paging::all_rows(limit, |offset| {
         let path = format!(
@@ -58,7 +58,7 @@ pub async fn all_endpoints(client: &Client) -> Result<Vec<Endpoint>, ApiError> {
     .await
 }
 
-pub async fn endpoint(client: &Client, id: u64) -> Result<Endpoint, ApiError> {
+pub async fn get_endpoint(client: &Client, id: u64) -> Result<Endpoint, ApiError> {
     client.get(&endpoint_path(id)).await
 }
 
@@ -97,7 +97,7 @@ pub async fn delete_endpoint(client: &Client, id: u64) -> Result<(), ApiError> {
 }
 
 /// The event types an endpoint can subscribe to, in the server's order.
-pub async fn catalog(client: &Client) -> Result<Vec<String>, ApiError> {
+pub async fn get_event_catalog(client: &Client) -> Result<Vec<String>, ApiError> {
     let entries: Vec<CatalogEntry> = client.get("/api/v2/webhook/endpoint/event/").await?;
     Ok(entries.into_iter().map(|entry| entry.0).collect())
 }
@@ -115,7 +115,7 @@ impl FromJson for CatalogEntry {
 }
 
 /// A page of an endpoint's delivery attempts.
-pub async fn attempts(
+pub async fn list_attempts(
     client: &Client,
     id: u64,
     query: &ListQuery<AttemptSortField>,

@@ -7,7 +7,7 @@ use super::{ApiError, Body, Client};
 use crate::json_tree::{self, Json};
 
 /// The server's OpenAPI document (`GET /openapi.json`) as text; a server without one answers 404.
-pub async fn openapi_document(client: &Client) -> Result<String, ApiError> {
+pub async fn get_openapi_document(client: &Client) -> Result<String, ApiError> {
     text_of(client, Method::GET, "/openapi.json", None).await
 }
 

@@ -13,13 +13,13 @@ mod error;
 mod mock;
 mod secret;
 
-pub use auth::{me, password_grant, refresh_grant};
+pub use auth::{get_current_user, password_grant, refresh_grant};
 pub use endpoints::{
-    all_endpoints, attempts, bulk_resend, catalog, create_endpoint, delete_endpoint, endpoint,
-    endpoints, patch_endpoint, resend, update_endpoint,
+    bulk_resend, create_endpoint, delete_endpoint, get_endpoint, get_event_catalog,
+    list_all_endpoints, list_attempts, list_endpoints, patch_endpoint, resend, update_endpoint,
 };
 pub use error::ApiError;
-pub use mock::{openapi_document, send_test_event};
+pub use mock::{get_openapi_document, send_test_event};
 pub use secret::{expire_secret, reveal_secret};
 
 use std::{fmt, rc::Rc};

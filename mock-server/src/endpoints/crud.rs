@@ -25,7 +25,7 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_endpoints, create_endpoint))
-        .routes(routes!(event_catalog))
+        .routes(routes!(get_event_catalog))
         .routes(routes!(search_endpoints))
         .routes(routes!(
             get_endpoint,
@@ -94,7 +94,7 @@ async fn list(
 #[utoipa::path(get, path = "/api/v2/webhook/endpoint/event/", tag = "webhook",
     responses((status = 200, body = Vec<String>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn event_catalog() -> Json<Vec<&'static str>> {
+async fn get_event_catalog() -> Json<Vec<&'static str>> {
     Json(catalog::event_types().collect())
 }
 

@@ -20,7 +20,7 @@ use crate::{
 #[component]
 pub fn AttemptsPage(id: u64) -> impl IntoView {
     provide_revealed_secret();
-    let endpoint = Remote::new(move |client| async move { api::endpoint(&client, id).await });
+    let endpoint = Remote::new(move |client| async move { api::get_endpoint(&client, id).await });
     let missing =
         Memo::new(move |_| matches!(endpoint.get(), Some(Err(error)) if error.is_not_found()));
     move || {

@@ -52,7 +52,7 @@ impl AttemptsState {
                 reload_on.track();
             }
             let query = query.get();
-            async move { api::attempts(&client, id, &query).await }
+            async move { api::list_attempts(&client, id, &query).await }
         });
         let this = Self {
             id,

@@ -27,7 +27,7 @@ use crate::{
 #[component]
 pub fn EndpointDetail(id: u64) -> impl IntoView {
     provide_revealed_secret();
-    let endpoint = Remote::new(move |client| async move { api::endpoint(&client, id).await });
+    let endpoint = Remote::new(move |client| async move { api::get_endpoint(&client, id).await });
     // Bumped after the endpoint changed here: deactivating it cancels its scheduled retries, which the
     // deliveries below show.
     let endpoint_changes = RwSignal::new(0_u32);

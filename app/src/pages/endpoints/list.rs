@@ -37,7 +37,7 @@ pub fn EndpointList() -> impl IntoView {
 
     let page = Remote::new(move |client| {
         let query = query.get();
-        async move { api::endpoints(&client, &query).await }
+        async move { api::list_endpoints(&client, &query).await }
     });
     let to_delete = RwSignal::new(None::<Endpoint>);
     let on_deleted = move |deleted: Endpoint| {

@@ -26,7 +26,10 @@ pub fn EventCatalog() -> impl IntoView {
     let location = use_location();
     let filter = Memo::new(move |_| location.query("search").unwrap_or_default());
     let data = Remote::new(|client| async move {
-        let (types, endpoints) = futures::join!(api::catalog(&client), api::all_endpoints(&client));
+        let (types, endpoints) = futures::join!(
+            api::get_event_catalog(&client),
+            api::list_all_endpoints(&client)
+        );
         Ok::<_, ApiError>((types?, endpoints?))
     });
     view! {

@@ -137,7 +137,7 @@ async fn authenticate(credentials: Credentials) -> Result<Session, ApiError> {
     if credentials.method == Method::Password {
         session.username = Some(credentials.username);
     }
-    match api::me(&session.client()).await {
+    match api::get_current_user(&session.client()).await {
         Ok(user) => session.user = Some(user),
         // A refused token, or no server at all: not signed in.
         Err(error @ ApiError::Network(_)) => return Err(error),

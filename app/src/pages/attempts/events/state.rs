@@ -205,7 +205,7 @@ impl EventsState {
             .scan
             .with_untracked(|s| s.running().then_some(s.offset))
         {
-            let page = api::attempts(client, self.id, &page_at(offset)).await?;
+            let page = api::list_attempts(client, self.id, &page_at(offset)).await?;
             if !self.is_current(run) {
                 return Ok(());
             }
@@ -282,7 +282,7 @@ impl EventsState {
     async fn newest_pages(self, client: &Client, run: u64) -> Result<(), ApiError> {
         let mut offset = 0;
         loop {
-            let page = api::attempts(client, self.id, &page_at(offset)).await?;
+            let page = api::list_attempts(client, self.id, &page_at(offset)).await?;
             if !self.is_current(run) {
                 return Ok(());
             }

@@ -29,7 +29,7 @@ pub type SaveEndpoint = Task<EndpointDraft, Result<Endpoint, ApiError>>;
 
 #[component]
 pub fn EndpointNew() -> impl IntoView {
-    let catalog = Remote::new(|client| async move { api::catalog(&client).await });
+    let catalog = Remote::new(|client| async move { api::get_event_catalog(&client).await });
     let save = save_endpoint(None);
     view! {
         <section class="page" aria-labelledby="new-endpoint-title">
@@ -60,7 +60,10 @@ pub fn EndpointNew() -> impl IntoView {
 #[component]
 pub fn EndpointEdit(id: u64) -> impl IntoView {
     let data = Remote::new(move |client| async move {
-        let (endpoint, catalog) = futures::join!(api::endpoint(&client, id), api::catalog(&client));
+        let (endpoint, catalog) = futures::join!(
+            api::get_endpoint(&client, id),
+            api::get_event_catalog(&client)
+        );
         Ok((endpoint?, catalog?))
     });
     let save = save_endpoint(Some(id));

@@ -42,7 +42,7 @@ fn offered() -> RwSignal<bool> {
         leptos::task::spawn_local(async move {
             // No token and no refusal handler: the document is public, and a server that refuses it
             // must not end the session.
-            let offers = api::openapi_document(&Client::new(&base))
+            let offers = api::get_openapi_document(&Client::new(&base))
                 .await
                 .is_ok_and(|document| offers_test_events(&document));
             if let Some(storage) = session::storage() {
