@@ -93,11 +93,6 @@ impl<T: Clone + Send + Sync + 'static> Remote<T> {
         self.value.get()
     }
 
-    /// Whether any answer came yet (tracked).
-    pub fn answered(&self) -> bool {
-        self.value.with(Option::is_some)
-    }
-
     /// Reads the latest successful value without cloning it (untracked).
     pub fn with_loaded_untracked<U>(&self, f: impl FnOnce(Option<&T>) -> U) -> U {
         self.value
