@@ -10,7 +10,7 @@ use crate::Ctx;
 const HOLD_THE_ENDPOINT_JS: &str = r#"
 const held = /\/api\/v2\/webhook\/endpoint\/__ID__\/(\?.*)?$/;
 const deliveriesDrawn = new Promise((resolve) => {
-  const drawn = () => document.querySelector(".attempts-table tbody tr, .attempts .empty-state");
+  const drawn = () => document.querySelector(".event-table tbody tr, .deliveries .empty-state");
   if (drawn()) { resolve(); return; }
   const observer = new MutationObserver(() => {
     if (drawn()) { observer.disconnect(); resolve(); }
