@@ -113,6 +113,21 @@ impl Api {
             .expect("sink requests")
     }
 
+    /// The `event_id` of each payload the sink `name` received, in the order it lists them (newest first).
+    pub async fn sink_event_ids(&self, name: &str) -> Vec<u64> {
+        self.sink_requests(name)
+            .await
+            .iter()
+            .map(|request| {
+                let payload: serde_json::Value =
+                    serde_json::from_str(&request.body).expect("a JSON payload");
+                payload["event_id"]
+                    .as_u64()
+                    .expect("the payload's event_id")
+            })
+            .collect()
+    }
+
     /// How the sink `name` answers from now on.
     pub async fn sink_behavior(&self, name: &str, behavior: &webhook_api::SinkBehavior) {
         self.put(

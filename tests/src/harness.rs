@@ -256,22 +256,30 @@ impl Chromedriver {
 
     /// A new Chromium session (headless, with the flags this machine needs).
     pub async fn connect(&self) -> Client {
+        self.connect_with(&self.profile, &[]).await
+    }
+
+    /// A new Chromium session on the profile folder `profile`, with `extra_args` after the flags this
+    /// machine needs (`--enable-features=...`, say).
+    pub async fn connect_with(&self, profile: &Path, extra_args: &[&str]) -> Client {
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,900",
+        ]
+        .into_iter()
+        .chain(extra_args.iter().copied())
+        .map(str::to_owned)
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
         let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", self.profile.display()),
-                ],
-            }
+            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args }
         });
         let serde_json::Value::Object(capabilities) = capabilities else {
             unreachable!("an object literal")

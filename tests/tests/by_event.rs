@@ -35,22 +35,6 @@ async fn sink_answers(ctx: &Ctx, sink: &str, status: u16) {
     ctx.api().sink_behavior(sink, &behavior).await;
 }
 
-/// The `event_id` of each payload the sink `sink` received, in the order it listed them.
-async fn received_events(ctx: &Ctx, sink: &str) -> Vec<u64> {
-    ctx.api()
-        .sink_requests(sink)
-        .await
-        .iter()
-        .map(|request| {
-            let payload: serde_json::Value =
-                serde_json::from_str(&request.body).expect("a JSON payload");
-            payload["event_id"]
-                .as_u64()
-                .expect("the payload's event_id")
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_seeded_event_whose_retry_was_delivered_reads_delivered_with_two_tries() {
     browser_test("by-event-seeded", |ctx| async move {
@@ -187,7 +171,7 @@ async fn recover_resends_exactly_the_failed_events_and_the_export_matches_the_sc
                     .await;
             }
             ctx.screenshot("recovered").await;
-            let mut received = received_events(&ctx, "recover").await;
+            let mut received = ctx.api().sink_event_ids("recover").await;
             received.sort_unstable();
             let mut expected = vec![failed[0], failed[0], failed[1], failed[1], delivered];
             expected.sort_unstable();

@@ -19,8 +19,7 @@ use std::{
 };
 
 use e2e::{Chromedriver, TestServer, artifacts_dir, devtools, workspace_root};
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 
 /// Resolves with whether an element matching `css` and containing `text` shows up within `timeout`
 /// ms (a MutationObserver reports it; nothing polls).
@@ -145,32 +144,12 @@ async fn wait_for_text(client: &Client, css: &str, text: &str) {
 
 /// A Chromium session that applies the Fetch standard's rule for `Access-Control-Allow-Headers: *`.
 async fn connect(driver: &Chromedriver, profile: &Path) -> Client {
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--window-size=1280,900",
-                "--enable-features=CorsNonWildcardRequestHeadersSupport",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!("an object literal")
-    };
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{}", driver.port()))
-        .await
-        .expect("a Chromium session");
+    let client = driver
+        .connect_with(
+            profile,
+            &["--enable-features=CorsNonWildcardRequestHeadersSupport"],
+        )
+        .await;
     client
         .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
             Some(Duration::from_secs(30)),

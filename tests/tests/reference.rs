@@ -47,22 +47,6 @@ async fn attempts_of(ctx: &Ctx, sink: &str, n: usize) -> (webhook_api::Endpoint,
     (endpoint, events)
 }
 
-/// The `event_id`s of the payloads the sink `sink` received, newest first.
-async fn received_events(ctx: &Ctx, sink: &str) -> Vec<u64> {
-    ctx.api()
-        .sink_requests(sink)
-        .await
-        .iter()
-        .map(|request| {
-            let payload: serde_json::Value =
-                serde_json::from_str(&request.body).expect("a JSON payload");
-            payload["event_id"]
-                .as_u64()
-                .expect("the payload's event_id")
-        })
-        .collect()
-}
-
 /// The attempts mock-server holds for `endpoint` (with the contract's `event.id`), by event.
 async fn attempt_of_event(ctx: &Ctx, endpoint: u64, event: u64) -> u64 {
     let page: Page<Attempt> = serde_json::from_value(
@@ -304,7 +288,7 @@ async fn resend_and_bulk_resend_send_exactly_the_chosen_events() {
     reference_test("reference-resend", |ctx, _| async move {
         let (_, events) = attempts_of(&ctx, "resend", 3).await;
         let (attempts, dialog) = (ctx.attempts(), ctx.dialog());
-        let before = received_events(&ctx, "resend").await;
+        let before = ctx.api().sink_event_ids("resend").await;
         assert_eq!(before.len(), 3);
 
         attempts.open(events[1]).await;
@@ -319,7 +303,7 @@ async fn resend_and_bulk_resend_send_exactly_the_chosen_events() {
             .await;
         ctx.pagination().summary("of 4 attempts").await;
         attempts.set_live(false).await;
-        let after_one = received_events(&ctx, "resend").await;
+        let after_one = ctx.api().sink_event_ids("resend").await;
         assert_eq!(after_one[..1], [events[1]], "exactly the event chosen");
         assert_eq!(after_one[1..], before);
 
@@ -333,7 +317,7 @@ async fn resend_and_bulk_resend_send_exactly_the_chosen_events() {
         dialog.confirm_with("admin").await;
         ctx.shell().toast("Resent 2 events").await;
         ctx.pagination().summary("of 6 attempts").await;
-        let after_bulk = received_events(&ctx, "resend").await;
+        let after_bulk = ctx.api().sink_event_ids("resend").await;
         let mut resent = after_bulk[..2].to_vec();
         resent.sort_unstable();
         assert_eq!(resent, [events[0], events[2]], "exactly the events ticked");
@@ -367,7 +351,7 @@ async fn bulk_resend_says_why_when_ticked_attempts_carry_no_event_id() {
         for &event in &events {
             ids.push(attempt_of_event(&ctx, endpoint.id, event).await);
         }
-        let before = received_events(&ctx, "reason").await;
+        let before = ctx.api().sink_event_ids("reason").await;
 
         attempts.tick(ids[0]).await;
         attempts.resend_selected_disabled("Resend selected").await;
@@ -391,7 +375,7 @@ async fn bulk_resend_says_why_when_ticked_attempts_carry_no_event_id() {
         ctx.dialog().confirm_with("admin").await;
         ctx.shell().toast("Resent 1 event").await;
         ctx.pagination().summary("of 4 attempts").await;
-        let after = received_events(&ctx, "reason").await;
+        let after = ctx.api().sink_event_ids("reason").await;
         assert_eq!(after[..1], [events[2]], "only the event that has an id");
         assert_eq!(after[1..], before);
     })

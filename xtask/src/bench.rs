@@ -394,23 +394,8 @@ fn api() -> Result {
 }
 
 fn delivery(baseline: Option<&Path>) -> Result {
-    println!("==> building mock-server and the delivery bench (release)");
-    exec(command("cargo").args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "mock-server",
-        "--bin",
-        "mock-server",
-        "--example",
-        "delivery_bench",
-    ]))?;
-    println!("==> running it");
-    let mut bench = Command::new(target_dir().join("release/examples/delivery_bench"));
-    bench
-        .arg(target_dir().join("release/mock-server"))
-        .arg(scratch()?);
+    let mut bench = server_example("delivery_bench")?;
+    bench.arg(scratch()?);
     if let Some(baseline) = baseline {
         bench.arg("--baseline").arg(baseline);
     }
@@ -418,7 +403,17 @@ fn delivery(baseline: Option<&Path>) -> Result {
 }
 
 fn abuse(baseline: Option<&Path>) -> Result {
-    println!("==> building mock-server and the abuse bench (release)");
+    let mut bench = server_example("abuse_bench")?;
+    if let Some(baseline) = baseline {
+        bench.arg(baseline);
+    }
+    exec(&mut bench)
+}
+
+/// Builds the release mock-server and its example `name` (a bench that drives the server over HTTP),
+/// and returns the command that runs the example with the server binary as its first argument.
+fn server_example(name: &str) -> Result<Command> {
+    println!("==> building mock-server and {name} (release)");
     exec(command("cargo").args([
         "build",
         "--release",
@@ -428,14 +423,12 @@ fn abuse(baseline: Option<&Path>) -> Result {
         "--bin",
         "mock-server",
         "--example",
-        "abuse_bench",
+        name,
     ]))?;
-    let mut run = Command::new(target_dir().join("release/examples/abuse_bench"));
-    run.arg(target_dir().join("release/mock-server"));
-    if let Some(baseline) = baseline {
-        run.arg(baseline);
-    }
-    exec(&mut run)
+    println!("==> running {name}");
+    let mut bench = Command::new(target_dir().join("release/examples").join(name));
+    bench.arg(target_dir().join("release/mock-server"));
+    Ok(bench)
 }
 
 fn render() -> Result {

@@ -1,6 +1,6 @@
 //! Endpoints and their subscriptions.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLockReadGuard};
 
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde_json::value::RawValue;
@@ -8,7 +8,7 @@ use webhook_api::{Endpoint, EndpointSortField, Ordering, SortField};
 
 use super::{
     DeliveryChange, PageWindow, Store,
-    read_model::{Change, DeliveryTarget},
+    read_model::{Change, DeliveryTarget, ReadModel},
     rows::{
         ENDPOINT_COLUMNS, EndpointRow, attach_subscriptions, endpoint_by_id, endpoint_from_row,
         to_u64,
@@ -103,6 +103,15 @@ fn saved_if_found(row: Option<EndpointRow>) -> (Option<Endpoint>, Effects) {
 }
 
 impl Store {
+    /// The endpoints in memory, for reading (writers hold the lock only to apply a commit's changes).
+    fn read_model(&self) -> RwLockReadGuard<'_, ReadModel> {
+        self.inner
+            .shared
+            .read_model
+            .read()
+            .expect("read model lock")
+    }
+
     /// A page of endpoints (optionally only those whose target contains `search`, ignoring case),
     /// and how many there are in all.
     pub async fn list_endpoints(
@@ -112,12 +121,7 @@ impl Store {
         window: PageWindow,
     ) -> anyhow::Result<(u64, Vec<Arc<RawValue>>)> {
         if let (None, [ordering]) = (&search, ordering.as_slice()) {
-            let model = self
-                .inner
-                .shared
-                .read_model
-                .read()
-                .expect("read model lock");
+            let model = self.read_model();
             let page = model.page(*ordering, window.offset, window.limit);
             return Ok((model.count(), page));
         }
@@ -155,12 +159,7 @@ impl Store {
     }
 
     pub async fn endpoint(&self, id: i64) -> anyhow::Result<Option<Endpoint>> {
-        let model = self
-            .inner
-            .shared
-            .read_model
-            .read()
-            .expect("read model lock");
+        let model = self.read_model();
         Ok(model
             .endpoint(id)
             .map(|endpoint| Endpoint::clone(&endpoint)))
@@ -168,22 +167,12 @@ impl Store {
 
     /// Where and how the endpoint's deliveries go, from memory; `None` when it is gone.
     pub fn delivery_target(&self, id: i64) -> Option<DeliveryTarget> {
-        let model = self
-            .inner
-            .shared
-            .read_model
-            .read()
-            .expect("read model lock");
+        let model = self.read_model();
         model.delivery_target(id)
     }
 
     pub async fn endpoint_exists(&self, id: i64) -> anyhow::Result<bool> {
-        let model = self
-            .inner
-            .shared
-            .read_model
-            .read()
-            .expect("read model lock");
+        let model = self.read_model();
         Ok(model.endpoint(id).is_some())
     }
 
