@@ -263,12 +263,15 @@ async fn every_attempt_is_reachable_and_shows_the_payloads_event_without_duratio
             ids.sort_unstable();
             ids.dedup();
             assert_eq!(ids.len(), 7, "{size} per page: every attempt once");
-            // Newest first; each names the event of its payload (the attempt itself names none here).
-            let expected: Vec<String> = events
+            // Each names the event of its payload (the attempt itself names none here), every event once.
+            // Not in event order: the worker delivers concurrently, so the attempts' order (newest first)
+            // may swap two events sent together.
+            let mut expected: Vec<String> = events
                 .iter()
-                .rev()
                 .map(|event| format!("user.created · {event}"))
                 .collect();
+            expected.sort_unstable();
+            labels.sort_unstable();
             assert_eq!(labels, expected, "{size} per page");
             pages.page(1).await;
             pages.summary(&format!("1–5 of 7 attempts · {NOTE}")).await;
